@@ -1,0 +1,154 @@
+import type { Principal, Role, StaffRole } from './roles.ts';
+
+/**
+ * The one place where authorization is decided. Pure predicates over (principal, action, target);
+ * services call `authorize` and routes never make their own checks.
+ */
+
+export type Action =
+  | 'jurisdiction.read'
+  | 'jurisdiction.write'
+  | 'grid.read'
+  | 'grid.write'
+  | 'grid.assign_workers'
+  | 'household.read'
+  | 'household.write'
+  | 'resident.read'
+  | 'resident.write'
+  | 'place.read'
+  | 'place.write'
+  | 'staff.read'
+  | 'staff.write'
+  | 'token.issue'
+  | 'registry.import'
+  | 'registry.export'
+  | 'audit.read';
+
+export const ACTIONS: readonly Action[] = [
+  'jurisdiction.read',
+  'jurisdiction.write',
+  'grid.read',
+  'grid.write',
+  'grid.assign_workers',
+  'household.read',
+  'household.write',
+  'resident.read',
+  'resident.write',
+  'place.read',
+  'place.write',
+  'staff.read',
+  'staff.write',
+  'token.issue',
+  'registry.import',
+  'registry.export',
+  'audit.read',
+];
+
+/** What the action touches: where it lies in the tree and, for personal data, whose it is. */
+export interface Target {
+  /** Jurisdiction path of the object (for a grid, household, resident or place: its community's path). */
+  jurisdictionPath?: string | null;
+  /** Household the object belongs to (residents may act on their own household only). */
+  householdId?: string | null;
+  /** Staff member who operates the object (venue operators act on their own places). */
+  operatorId?: string | null;
+}
+
+export interface Decision {
+  allow: boolean;
+  reason: string;
+}
+
+type Rule =
+  | { who: 'public' }
+  | { who: 'staff'; roles: readonly StaffRole[] }
+  | { who: 'resident-own-household' }
+  | { who: 'operator-own-place' };
+
+const OFFICERS = ['community_officer', 'subdistrict_officer', 'district_officer'] as const;
+const REGISTRY_READERS = ['grid_worker', ...OFFICERS, 'health_officer', 'admin'] as const;
+const REGISTRY_WRITERS = ['grid_worker', ...OFFICERS, 'admin'] as const;
+
+const RULES: Record<Action, readonly Rule[]> = {
+  'jurisdiction.read': [{ who: 'public' }],
+  'jurisdiction.write': [{ who: 'staff', roles: ['admin'] }],
+  'grid.read': [{ who: 'public' }],
+  'grid.write': [{ who: 'staff', roles: ['admin'] }],
+  'grid.assign_workers': [{ who: 'staff', roles: [...OFFICERS, 'admin'] }],
+  'household.read': [{ who: 'staff', roles: REGISTRY_READERS }, { who: 'resident-own-household' }],
+  'household.write': [{ who: 'staff', roles: REGISTRY_WRITERS }],
+  'resident.read': [{ who: 'staff', roles: REGISTRY_READERS }, { who: 'resident-own-household' }],
+  'resident.write': [{ who: 'staff', roles: REGISTRY_WRITERS }],
+  'place.read': [{ who: 'public' }],
+  'place.write': [{ who: 'staff', roles: [...OFFICERS, 'admin'] }, { who: 'operator-own-place' }],
+  'staff.read': [{ who: 'staff', roles: [...OFFICERS, 'admin', 'auditor'] }],
+  'staff.write': [{ who: 'staff', roles: ['admin'] }],
+  'token.issue': [{ who: 'staff', roles: ['admin'] }],
+  'registry.import': [{ who: 'staff', roles: ['admin'] }],
+  'registry.export': [{ who: 'staff', roles: ['admin'] }],
+  'audit.read': [{ who: 'staff', roles: ['auditor'] }],
+};
+
+/** True when `path` is `scope` or lies below it in the tree. */
+export function inScope(scopePath: string, path: string | null | undefined): boolean {
+  if (path === null || path === undefined) return false;
+  return path === scopePath || path.startsWith(`${scopePath}.`);
+}
+
+export function authorize(principal: Principal, action: Action, target: Target = {}): Decision {
+  const rules = RULES[action];
+  let lastReason = `${describe(principal)} may not ${action}`;
+  for (const rule of rules) {
+    switch (rule.who) {
+      case 'public':
+        return { allow: true, reason: 'public information' };
+      case 'staff': {
+        if (principal.kind !== 'staff') break;
+        if (!rule.roles.includes(principal.role)) break;
+        if (target.jurisdictionPath === undefined) return { allow: true, reason: `role ${principal.role}` };
+        if (inScope(principal.scopePath, target.jurisdictionPath))
+          return { allow: true, reason: `role ${principal.role} within scope ${principal.scopeId}` };
+        lastReason = `${principal.role} ${principal.id} may ${action} only within jurisdiction ${principal.scopeId}`;
+        break;
+      }
+      case 'resident-own-household': {
+        if (principal.kind !== 'resident') break;
+        if (target.householdId && target.householdId === principal.householdId)
+          return { allow: true, reason: 'own household' };
+        lastReason = 'residents may see only their own household';
+        break;
+      }
+      case 'operator-own-place': {
+        if (principal.kind !== 'staff' || principal.role !== 'venue_operator') break;
+        if (target.operatorId && target.operatorId === principal.id) return { allow: true, reason: 'own place' };
+        lastReason = 'venue operators may change only the places they operate';
+        break;
+      }
+    }
+  }
+  return { allow: false, reason: lastReason };
+}
+
+export function rolesAllowed(action: Action): ReadonlyArray<Role | 'public'> {
+  const out: Array<Role | 'public'> = [];
+  for (const r of RULES[action]) {
+    if (r.who === 'public') out.push('public');
+    else if (r.who === 'staff') out.push(...r.roles);
+    else if (r.who === 'resident-own-household') out.push('resident');
+    else out.push('venue_operator');
+  }
+  return out;
+}
+
+function describe(p: Principal): string {
+  switch (p.kind) {
+    case 'anonymous':
+      return 'an anonymous caller';
+    case 'resident':
+      return 'a resident';
+    case 'staff':
+      return `${p.role} ${p.id}`;
+    case 'device':
+      return `${p.deviceKind} token ${p.id}`;
+  }
+}

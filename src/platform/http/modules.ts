@@ -1,0 +1,6 @@
+import type { RouteModule } from './types.ts';
+import { authRoutes } from '../../modules/auth/auth.routes.ts';
+import { healthRoutes } from './health.routes.ts';
+
+/** Every domain module's routes, mounted under /api/v1. Add one line per module. */
+export const routeModules: RouteModule[] = [healthRoutes, authRoutes];
