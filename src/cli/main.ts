@@ -1,0 +1,26 @@
+import { Command } from 'commander';
+import { commands } from './commands.ts';
+
+const program = new Command();
+program
+  .name('tessera')
+  .description('Tessera: outbreak response and community grid management')
+  .version('0.1.0')
+  .showHelpAfterError()
+  .configureOutput({ outputError: (str, write) => write(str) });
+
+for (const register of commands) register(program);
+
+program.exitOverride((err) => {
+  // commander usage errors exit 2 (scripts depend on it: 0 ok, 1 failed check, 2 usage).
+  if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help')
+    process.exit(0);
+  process.exit(2);
+});
+
+try {
+  await program.parseAsync(process.argv);
+} catch (err) {
+  process.stderr.write(`tessera: ${(err as Error).message}\n`);
+  process.exit(1);
+}
