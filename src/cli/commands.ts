@@ -1,6 +1,11 @@
 import type { Command } from 'commander';
+import { registerSeed } from './seed.ts';
+import { registerServe } from './serve.ts';
 
 /** Each CLI command lives in its own file and registers itself here (one line each). */
 export type RegisterCommand = (program: Command) => void;
 
-export const commands: RegisterCommand[] = [];
+export const commands: RegisterCommand[] = [
+  registerServe,
+  registerSeed,
+];
