@@ -40,7 +40,10 @@ async function main() {
   mkdirSync(path.join(here, 'results'), { recursive: true });
   const out = path.join(here, 'results', `bench-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
   writeFileSync(out, JSON.stringify({ at: new Date().toISOString(), results: all }, null, 2));
-  writeFileSync(path.join(here, 'results', 'latest.json'), JSON.stringify({ at: new Date().toISOString(), results: all }, null, 2));
+  writeFileSync(
+    path.join(here, 'results', 'latest.json'),
+    JSON.stringify({ at: new Date().toISOString(), results: all }, null, 2),
+  );
   console.log(`\nwrote ${path.relative(process.cwd(), out)}`);
 }
 

@@ -12,7 +12,10 @@ export function createProgress(label: string) {
         if (phase !== lastPhase) {
           bar?.stop();
           bar = new cliProgress.SingleBar(
-            { format: `${label} ${phase.padEnd(14)} [{bar}] {percentage}% {value}/{total} eta {eta_formatted}`, stream: process.stderr },
+            {
+              format: `${label} ${phase.padEnd(14)} [{bar}] {percentage}% {value}/{total} eta {eta_formatted}`,
+              stream: process.stderr,
+            },
             cliProgress.Presets.shades_classic,
           );
           bar.start(total, done);

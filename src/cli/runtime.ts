@@ -6,7 +6,9 @@ import { createLogger } from '../platform/logger.ts';
 export async function openCliRuntime(logLevel = 'warn'): Promise<Runtime> {
   try {
     const config = loadConfig();
-    return await createRuntime(config, { logger: createLogger(process.env.LOG_LEVEL ?? logLevel, process.stderr as never) });
+    return await createRuntime(config, {
+      logger: createLogger(process.env.LOG_LEVEL ?? logLevel, process.stderr as never),
+    });
   } catch (err) {
     if (err instanceof ConfigError) {
       process.stderr.write(`${err.message}\n`);

@@ -6,7 +6,8 @@ import { openCliRuntime } from './runtime.ts';
 
 export const intArg = (min: number, max: number) => (v: string) => {
   const n = Number(v);
-  if (!Number.isInteger(n) || n < min || n > max) throw new InvalidArgumentError(`must be an integer from ${min} to ${max}`);
+  if (!Number.isInteger(n) || n < min || n > max)
+    throw new InvalidArgumentError(`must be an integer from ${min} to ${max}`);
   return n;
 };
 

@@ -62,10 +62,14 @@ function buildWebIfStale() {
     }, 0);
   if (existsSync(dist) && statSync(dist).mtimeMs >= newest(src)) return;
   process.stderr.write('building the web app (vite)…\n');
-  execFileSync(process.execPath, [path.join(repoRoot, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--config', 'web/vite.config.ts'], {
-    cwd: repoRoot,
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
+  execFileSync(
+    process.execPath,
+    [path.join(repoRoot, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--config', 'web/vite.config.ts'],
+    {
+      cwd: repoRoot,
+      stdio: ['ignore', 'ignore', 'inherit'],
+    },
+  );
 }
 
 export function registerServe(program: Command) {

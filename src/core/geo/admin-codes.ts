@@ -36,7 +36,8 @@ export function checkNesting(parentCode: string | null, childCode: string): stri
 
 export function gridCode(communityCode: string, serial: number): string {
   if (!/^\d{12}$/.test(communityCode)) throw new RangeError(`community code ${communityCode} must have 12 digits`);
-  if (!Number.isInteger(serial) || serial < 1 || serial > 999) throw new RangeError(`grid serial ${serial} must be 1..999`);
+  if (!Number.isInteger(serial) || serial < 1 || serial > 999)
+    throw new RangeError(`grid serial ${serial} must be 1..999`);
   return `${communityCode}${String(serial).padStart(3, '0')}`;
 }
 

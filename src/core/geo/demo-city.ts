@@ -110,14 +110,14 @@ export function generateDemoCity(options: DemoCityOptions): DemoCity {
 
   // Split the Hilbert sequence into communities of varying size, then group upwards.
   const communitiesCells: LatticeCell[][] = [];
-  for (let i = 0; i < cells.length; ) {
+  for (let i = 0; i < cells.length;) {
     const size = Math.min(cells.length - i, rng.int(GRIDS_PER_COMMUNITY - 4, GRIDS_PER_COMMUNITY + 4));
     communitiesCells.push(cells.slice(i, i + size));
     i += size;
   }
   const groups = <T>(items: T[], avg: number): T[][] => {
     const out: T[][] = [];
-    for (let i = 0; i < items.length; ) {
+    for (let i = 0; i < items.length;) {
       const size = Math.min(items.length - i, rng.int(Math.max(1, avg - 2), avg + 2));
       out.push(items.slice(i, i + size));
       i += size;

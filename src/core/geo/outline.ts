@@ -12,7 +12,10 @@ const key = (x: number, y: number) => `${x},${y}`;
  * Outline of a set of lattice cells as GeoJSON (outer rings counter-clockwise, holes clockwise).
  * Vertices are mapped through `project`, so neighbouring regions share exactly the same boundary points.
  */
-export function outlineCells(cells: LatticeCell[], project: (vx: number, vy: number) => Position): Polygon | MultiPolygon {
+export function outlineCells(
+  cells: LatticeCell[],
+  project: (vx: number, vy: number) => Position,
+): Polygon | MultiPolygon {
   const set = new Set(cells.map((c) => key(c.x, c.y)));
   const has = (x: number, y: number) => set.has(key(x, y));
   // Directed boundary edges with the region on their left.

@@ -1,4 +1,11 @@
-import { area as turfArea, bbox as turfBbox, booleanPointInPolygon, centroid as turfCentroid, intersect, kinks } from '@turf/turf';
+import {
+  area as turfArea,
+  bbox as turfBbox,
+  booleanPointInPolygon,
+  centroid as turfCentroid,
+  intersect,
+  kinks,
+} from '@turf/turf';
 import { featureCollection, polygon as turfPolygon, multiPolygon as turfMultiPolygon } from '@turf/helpers';
 import type { MultiPolygon, Polygon, Position } from 'geojson';
 
@@ -34,7 +41,9 @@ export function validateArea(geometry: unknown, where = 'geometry'): string | nu
     }
   }
   const feature =
-    g.type === 'Polygon' ? turfPolygon(g.coordinates as Position[][]) : turfMultiPolygon(g.coordinates as Position[][][]);
+    g.type === 'Polygon'
+      ? turfPolygon(g.coordinates as Position[][])
+      : turfMultiPolygon(g.coordinates as Position[][][]);
   const k = kinks(feature as Parameters<typeof kinks>[0]);
   if (k.features.length > 0) {
     const c = k.features[0]?.geometry.coordinates ?? [];
@@ -63,7 +72,9 @@ export function containsPoint(geometry: Area, lat: number, lng: number): boolean
 }
 
 function bboxesOverlap(a: number[], b: number[]): boolean {
-  return (a[0] ?? 0) < (b[2] ?? 0) && (b[0] ?? 0) < (a[2] ?? 0) && (a[1] ?? 0) < (b[3] ?? 0) && (b[1] ?? 0) < (a[3] ?? 0);
+  return (
+    (a[0] ?? 0) < (b[2] ?? 0) && (b[0] ?? 0) < (a[2] ?? 0) && (a[1] ?? 0) < (b[3] ?? 0) && (b[1] ?? 0) < (a[3] ?? 0)
+  );
 }
 
 /**

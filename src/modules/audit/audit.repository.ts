@@ -28,7 +28,12 @@ export interface AuditInput {
  */
 export async function appendAudit(trx: Transaction<DB>, at: Date, input: AuditInput): Promise<AuditEntryContent> {
   await sql`select pg_advisory_xact_lock(${AUDIT_CHAIN_LOCK})`.execute(trx);
-  const last = await trx.selectFrom('audit_log').select(['seq', 'hash']).orderBy('seq', 'desc').limit(1).executeTakeFirst();
+  const last = await trx
+    .selectFrom('audit_log')
+    .select(['seq', 'hash'])
+    .orderBy('seq', 'desc')
+    .limit(1)
+    .executeTakeFirst();
   const actor = input.actor;
   const content: AuditEntryContent = {
     seq: (last?.seq ?? 0) + 1,
@@ -108,5 +113,11 @@ export interface AuditRow {
 }
 
 export async function listAuditForPerson(db: Database, personId: string, limit = 200) {
-  return db.selectFrom('audit_log').selectAll().where('person_id', '=', personId).orderBy('seq', 'desc').limit(limit).execute();
+  return db
+    .selectFrom('audit_log')
+    .selectAll()
+    .where('person_id', '=', personId)
+    .orderBy('seq', 'desc')
+    .limit(limit)
+    .execute();
 }

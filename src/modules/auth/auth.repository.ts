@@ -45,7 +45,13 @@ export async function principalForTokenHash(db: Database, hash: string, now: Dat
         .where('staff.id', '=', session.principal_id)
         .executeTakeFirst();
       if (!s || !s.active) return null;
-      return { kind: 'staff', id: s.id, role: s.role as StaffRole, scopeId: s.scope_jurisdiction_id, scopePath: s.path };
+      return {
+        kind: 'staff',
+        id: s.id,
+        role: s.role as StaffRole,
+        scopeId: s.scope_jurisdiction_id,
+        scopePath: s.path,
+      };
     }
     const r = await db
       .selectFrom('residents')

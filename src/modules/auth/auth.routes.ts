@@ -66,7 +66,13 @@ export const authRoutes: RouteModule = (app, ctx) => {
           placeId: z.uuid().optional(),
         }),
         response: {
-          201: z.object({ id: z.string(), token: z.string(), kind: z.string(), name: z.string(), scopeJurisdictionId: z.string() }),
+          201: z.object({
+            id: z.string(),
+            token: z.string(),
+            kind: z.string(),
+            name: z.string(),
+            scopeJurisdictionId: z.string(),
+          }),
         },
       },
     },

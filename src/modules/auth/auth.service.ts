@@ -24,7 +24,13 @@ export async function signInStaff(ctx: AppContext, username: string, password: s
   await ctx.db.transaction().execute(async (trx) => {
     await trx
       .insertInto('sessions')
-      .values({ token_hash: hash, principal_kind: 'staff', principal_id: staff.id, created_at: now, expires_at: expiresAt })
+      .values({
+        token_hash: hash,
+        principal_kind: 'staff',
+        principal_id: staff.id,
+        created_at: now,
+        expires_at: expiresAt,
+      })
       .execute();
     await appendAudit(trx, now, {
       actor: { kind: 'staff', id: staff.id, role: staff.role, scope: staff.scope_jurisdiction_id },

@@ -43,7 +43,9 @@ export async function seedDemoCity(
   const t0 = performance.now();
   const existing = await ctx.db.selectFrom('jurisdictions').select('id').limit(1).execute();
   if (existing.length > 0)
-    throw new Error('The database already holds jurisdictions; seed only runs on an empty database (use a fresh DATA_DIR).');
+    throw new Error(
+      'The database already holds jurisdictions; seed only runs on an empty database (use a fresh DATA_DIR).',
+    );
   const city = generateDemoCity({ seed: opts.seed, residents: opts.residents });
   const progress = opts.onProgress ?? (() => {});
   const passwordHash = await hashPassword(DEMO_PASSWORD);
@@ -76,7 +78,11 @@ export async function seedDemoCity(
         bbox: j.geometry ? bboxOf(j.geometry) : null,
       };
     });
-    for (let i = 0; i < jrows.length; i += 200) await trx.insertInto('jurisdictions').values(jrows.slice(i, i + 200)).execute();
+    for (let i = 0; i < jrows.length; i += 200)
+      await trx
+        .insertInto('jurisdictions')
+        .values(jrows.slice(i, i + 200))
+        .execute();
     progress({ phase: 'jurisdictions', done: jrows.length, total: jrows.length });
 
     // Grids and their H3 covers.
@@ -103,16 +109,34 @@ export async function seedDemoCity(
         )
         .execute();
       const cells = chunk.flatMap((g) => coverCells(g.geometry).map((cell) => ({ cell, grid_code: g.code })));
-      for (let k = 0; k < cells.length; k += 5000) await trx.insertInto('grid_cells').values(cells.slice(k, k + 5000)).execute();
+      for (let k = 0; k < cells.length; k += 5000)
+        await trx
+          .insertInto('grid_cells')
+          .values(cells.slice(k, k + 5000))
+          .execute();
       progress({ phase: 'grids', done: Math.min(i + 250, city.grids.length), total: city.grids.length });
     }
 
     // Staff: one account per role and level, one grid worker per grid. All demo accounts share DEMO_PASSWORD.
     const r = new Prng(opts.seed ^ 0x57aff);
-    const staff: Array<{ id: string; username: string; display_name: string; role: string; scope_jurisdiction_id: string; password_hash: string }> = [];
+    const staff: Array<{
+      id: string;
+      username: string;
+      display_name: string;
+      role: string;
+      scope_jurisdiction_id: string;
+      password_hash: string;
+    }> = [];
     const addStaff = (username: string, displayName: string, role: string, scope: string) => {
       const id = r.uuid();
-      staff.push({ id, username, display_name: displayName, role, scope_jurisdiction_id: scope, password_hash: passwordHash });
+      staff.push({
+        id,
+        username,
+        display_name: displayName,
+        role,
+        scope_jurisdiction_id: scope,
+        password_hash: passwordHash,
+      });
       return id;
     };
     addStaff('admin', 'City administrator', 'admin', DEMO_CITY);
@@ -126,15 +150,28 @@ export async function seedDemoCity(
     addStaff('city.officer', 'City duty officer', 'district_officer', DEMO_CITY);
     for (const j of city.jurisdictions) {
       if (j.level === 'district') addStaff(`district.${j.id}`, `${j.nameEn} officer`, 'district_officer', j.id);
-      if (j.level === 'subdistrict') addStaff(`subdistrict.${j.id}`, `${j.nameEn} officer`, 'subdistrict_officer', j.id);
+      if (j.level === 'subdistrict')
+        addStaff(`subdistrict.${j.id}`, `${j.nameEn} officer`, 'subdistrict_officer', j.id);
       if (j.level === 'community') addStaff(`community.${j.id}`, `${j.nameEn} officer`, 'community_officer', j.id);
     }
     const workerOf = new Map<string, string>();
-    for (const g of city.grids) workerOf.set(g.code, addStaff(`worker.${g.code}`, `Grid worker ${g.code.slice(-6)}`, 'grid_worker', g.communityId));
+    for (const g of city.grids)
+      workerOf.set(
+        g.code,
+        addStaff(`worker.${g.code}`, `Grid worker ${g.code.slice(-6)}`, 'grid_worker', g.communityId),
+      );
     const venueOperator = addStaff('venue', 'Venue operator', 'venue_operator', DEMO_CITY);
-    for (let i = 0; i < staff.length; i += BATCH) await trx.insertInto('staff').values(staff.slice(i, i + BATCH)).execute();
+    for (let i = 0; i < staff.length; i += BATCH)
+      await trx
+        .insertInto('staff')
+        .values(staff.slice(i, i + BATCH))
+        .execute();
     const gw = city.grids.map((g) => ({ grid_code: g.code, staff_id: workerOf.get(g.code) as string }));
-    for (let i = 0; i < gw.length; i += BATCH) await trx.insertInto('grid_workers').values(gw.slice(i, i + BATCH)).execute();
+    for (let i = 0; i < gw.length; i += BATCH)
+      await trx
+        .insertInto('grid_workers')
+        .values(gw.slice(i, i + BATCH))
+        .execute();
     staffTotal = staff.length;
     progress({ phase: 'staff', done: staff.length, total: staff.length });
 
@@ -160,7 +197,13 @@ export async function seedDemoCity(
     for (let gi = 0; gi < city.grids.length; gi++) {
       const g = city.grids[gi] as GenGrid;
       for (const { household, residents } of city.householdsOf(g)) {
-        hhBuf.push({ id: household.id, grid_code: g.code, address: household.address, lat: household.lat, lng: household.lng });
+        hhBuf.push({
+          id: household.id,
+          grid_code: g.code,
+          address: household.address,
+          lat: household.lat,
+          lng: household.lng,
+        });
         householdsTotal++;
         for (const res of residents) {
           const demo = residentsTotal < DEMO_RESIDENT_COUNT;
@@ -235,7 +278,13 @@ export async function seedDemoCity(
       action: 'demo.seed',
       subjectKind: 'city',
       subjectId: DEMO_CITY,
-      detail: { seed: opts.seed, residents: residentsTotal, households: householdsTotal, places: placesTotal, grids: city.grids.length },
+      detail: {
+        seed: opts.seed,
+        residents: residentsTotal,
+        households: householdsTotal,
+        places: placesTotal,
+        grids: city.grids.length,
+      },
     });
   });
   if (ctx.dbKind === 'postgres') await sql`analyze`.execute(ctx.db);

@@ -54,5 +54,8 @@ export async function listGridsUnder(
     .where((eb) => eb.or([eb('jurisdictions.path', '=', path), eb('jurisdictions.path', 'like', `${path}.%`)]));
   if (opts.withGeometry) q = q.select('grids.geometry');
   if (opts.afterCode) q = q.where('grids.code', '>', opts.afterCode);
-  return q.orderBy('grids.code').limit(opts.limit + 1).execute();
+  return q
+    .orderBy('grids.code')
+    .limit(opts.limit + 1)
+    .execute();
 }

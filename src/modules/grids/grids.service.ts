@@ -119,7 +119,10 @@ export async function validateGrid(
   ).map((s) => ({ id: s.code, geometry: parseJson(s.geometry) as Area }));
   const cg = parseJson(community.geometry) as Area | null;
   const problem = checkChildArea(
-    { id: input.serial ? gridCode(input.communityId, input.serial) : `new grid in ${input.communityId}`, geometry: input.geometry },
+    {
+      id: input.serial ? gridCode(input.communityId, input.serial) : `new grid in ${input.communityId}`,
+      geometry: input.geometry,
+    },
     cg ? { id: community.id, geometry: cg } : null,
     [...siblings, ...pending],
   );
@@ -180,7 +183,12 @@ export async function createGrid(ctx: AppContext, principal: Principal, input: G
     if (serial > 999) throw unprocessable(`community ${input.communityId} already has 999 grids`);
     const code = gridCode(input.communityId, serial);
     await insertGrid(trx, code, input);
-    await appendAudit(trx, now, { actor: actorOf(principal), action: 'grid.create', subjectKind: 'grid', subjectId: code });
+    await appendAudit(trx, now, {
+      actor: actorOf(principal),
+      action: 'grid.create',
+      subjectKind: 'grid',
+      subjectId: code,
+    });
     return code;
   });
   invalidateGridCache(ctx.db);
@@ -199,7 +207,8 @@ export async function assignWorkers(ctx: AppContext, principal: Principal, code:
   for (const id of unique) {
     const s = staff.find((x) => x.id === id);
     if (!s) throw unprocessable(`body.staffIds: no staff member ${id}`);
-    if (s.role !== 'grid_worker') throw unprocessable(`body.staffIds: staff member ${id} is a ${s.role}, not a grid_worker`);
+    if (s.role !== 'grid_worker')
+      throw unprocessable(`body.staffIds: staff member ${id} is a ${s.role}, not a grid_worker`);
     if (!s.active) throw unprocessable(`body.staffIds: staff member ${id} is deactivated`);
   }
   const now = ctx.clock.now();

@@ -20,7 +20,10 @@ export async function listChildren(
   let q = db.selectFrom('jurisdictions').select(summaryColumns).where('parent_id', '=', parentId);
   if (opts.withGeometry) q = q.select('geometry');
   if (opts.afterId) q = q.where('id', '>', opts.afterId);
-  return q.orderBy('id').limit(opts.limit + 1).execute();
+  return q
+    .orderBy('id')
+    .limit(opts.limit + 1)
+    .execute();
 }
 
 export async function childCounts(db: Database, parentIds: string[]) {
@@ -57,7 +60,12 @@ export async function listSubtree(db: Database, rootPath: string, maxDepth?: num
 
 export async function ancestorsOf(db: Database, path: string) {
   const ids = path.split('.');
-  return db.selectFrom('jurisdictions').select(['id', 'level', 'name_zh', 'name_en']).where('id', 'in', ids).orderBy('depth').execute();
+  return db
+    .selectFrom('jurisdictions')
+    .select(['id', 'level', 'name_zh', 'name_en'])
+    .where('id', 'in', ids)
+    .orderBy('depth')
+    .execute();
 }
 
 export async function siblingsWithGeometry(db: Database, parentId: string | null) {

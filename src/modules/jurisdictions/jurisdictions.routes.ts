@@ -67,7 +67,11 @@ export const jurisdictionRoutes: RouteModule = (app, ctx) => {
       },
     },
     async (req) =>
-      getChildren(ctx, req.params.id, { cursor: req.query.cursor, limit: req.query.limit, geometry: req.query.geometry }),
+      getChildren(ctx, req.params.id, {
+        cursor: req.query.cursor,
+        limit: req.query.limit,
+        geometry: req.query.geometry,
+      }),
   );
   app.post(
     '/jurisdictions',

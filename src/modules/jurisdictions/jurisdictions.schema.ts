@@ -42,7 +42,10 @@ export const CodeParam = z.object({
 
 export const CreateJurisdictionBody = z.strictObject({
   id: z.string().regex(/^\d{6}(\d{3}){0,2}$/, 'must be a 6-, 9- or 12-digit jurisdiction code'),
-  parentId: z.string().regex(/^\d{6}(\d{3}){0,2}$/, 'must be a jurisdiction code').nullable(),
+  parentId: z
+    .string()
+    .regex(/^\d{6}(\d{3}){0,2}$/, 'must be a jurisdiction code')
+    .nullable(),
   nameZh: z.string().min(1).max(100),
   nameEn: z.string().min(1).max(200),
   geometry: z.record(z.string(), z.unknown()),

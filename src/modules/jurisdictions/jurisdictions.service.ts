@@ -170,7 +170,9 @@ export async function insertJurisdiction(trx: Transaction<DB>, input: Jurisdicti
 export async function createJurisdiction(ctx: AppContext, principal: Principal, input: JurisdictionInput) {
   const parent = input.parentId ? await findJurisdiction(ctx.db, input.parentId) : null;
   if (input.parentId && !parent) throw unprocessable(`body.parentId: parent ${input.parentId} does not exist`);
-  const decision = authorize(principal, 'jurisdiction.write', { jurisdictionPath: parent ? `${parent.path}.${input.id}` : input.id });
+  const decision = authorize(principal, 'jurisdiction.write', {
+    jurisdictionPath: parent ? `${parent.path}.${input.id}` : input.id,
+  });
   if (!decision.allow) throw forbidden(decision.reason);
   const now = ctx.clock.now();
   await ctx.db.transaction().execute(async (trx) => {

@@ -43,7 +43,10 @@ export class EventBus {
 
   start(intervalMs = 250): void {
     if (this.timer) return;
-    this.timer = setInterval(() => void this.drain().catch((e) => this.logger.error({ err: e }, 'outbox relay')), intervalMs);
+    this.timer = setInterval(
+      () => void this.drain().catch((e) => this.logger.error({ err: e }, 'outbox relay')),
+      intervalMs,
+    );
     this.timer.unref();
   }
 

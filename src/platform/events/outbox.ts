@@ -9,5 +9,8 @@ export async function emitEvent(
   payload: Record<string, unknown>,
   key: string | null = null,
 ): Promise<void> {
-  await trx.insertInto('outbox').values({ topic, key, payload: JSON.stringify(payload), created_at: at }).execute();
+  await trx
+    .insertInto('outbox')
+    .values({ topic, key, payload: JSON.stringify(payload), created_at: at })
+    .execute();
 }

@@ -52,7 +52,11 @@ export function errorHandler(error: FastifyError, req: FastifyRequest, reply: Fa
     return sendProblem(reply, req, new Problem(500, 'Internal Server Error', 'The response failed validation.'));
   }
   if (error.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || error.code === 'FST_ERR_CTP_EMPTY_JSON_BODY') {
-    return sendProblem(reply, req, new Problem(400, 'Malformed JSON', `The request body is not valid JSON: ${error.message}`));
+    return sendProblem(
+      reply,
+      req,
+      new Problem(400, 'Malformed JSON', `The request body is not valid JSON: ${error.message}`),
+    );
   }
   if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
     return sendProblem(reply, req, new Problem(415, 'Unsupported Media Type', error.message));

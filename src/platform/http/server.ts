@@ -38,7 +38,12 @@ export async function buildServer(ctx: AppContext, options: ServerOptions = {}):
   app.setErrorHandler(errorHandler);
   app.addHook('onResponse', async (req, reply) => {
     req.log.info(
-      { method: req.method, route: req.routeOptions.url ?? 'unmatched', status: reply.statusCode, ms: Math.round(reply.elapsedTime) },
+      {
+        method: req.method,
+        route: req.routeOptions.url ?? 'unmatched',
+        status: reply.statusCode,
+        ms: Math.round(reply.elapsedTime),
+      },
       'request',
     );
   });

@@ -1,0 +1,150 @@
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { ACTIONS, authorize, inScope, rolesAllowed, type Action } from './policy.ts';
+import { STAFF_ROLES, type Principal, type StaffRole } from './roles.ts';
+
+const CITY = '990000.990100';
+const DISTRICT = `${CITY}.990101`;
+const OTHER_DISTRICT = `${CITY}.990102`;
+const COMMUNITY = `${DISTRICT}.990101001.990101001001`;
+
+const staff = (role: StaffRole, scopePath = DISTRICT): Principal => ({
+  kind: 'staff',
+  id: `s-${role}`,
+  role,
+  scopeId: scopePath.split('.').at(-1) ?? '',
+  scopePath,
+});
+
+// The expected matrix, written out by hand: role → actions allowed within scope.
+const EXPECTED: Record<StaffRole, Action[]> = {
+  grid_worker: ['household.read', 'household.write', 'resident.read', 'resident.write'],
+  community_officer: [
+    'grid.assign_workers',
+    'household.read',
+    'household.write',
+    'resident.read',
+    'resident.write',
+    'place.write',
+    'staff.read',
+  ],
+  subdistrict_officer: [
+    'grid.assign_workers',
+    'household.read',
+    'household.write',
+    'resident.read',
+    'resident.write',
+    'place.write',
+    'staff.read',
+  ],
+  district_officer: [
+    'grid.assign_workers',
+    'household.read',
+    'household.write',
+    'resident.read',
+    'resident.write',
+    'place.write',
+    'staff.read',
+  ],
+  health_officer: ['household.read', 'resident.read'],
+  lab: [],
+  venue_operator: [],
+  verifier: [],
+  auditor: ['staff.read', 'audit.read'],
+  admin: [
+    'jurisdiction.write',
+    'grid.write',
+    'grid.assign_workers',
+    'household.read',
+    'household.write',
+    'resident.read',
+    'resident.write',
+    'place.write',
+    'staff.read',
+    'staff.write',
+    'token.issue',
+    'registry.import',
+    'registry.export',
+  ],
+};
+const PUBLIC: Action[] = ['jurisdiction.read', 'grid.read', 'place.read'];
+
+describe('authorization matrix: role × action × scope', () => {
+  for (const role of STAFF_ROLES) {
+    for (const action of ACTIONS) {
+      const expectedInScope = PUBLIC.includes(action) || EXPECTED[role].includes(action);
+      it(`${role} ${expectedInScope ? 'may' : 'may not'} ${action} in scope; ${PUBLIC.includes(action) ? 'may' : 'may not'} outside`, () => {
+        const p = staff(role);
+        expect(authorize(p, action, { jurisdictionPath: COMMUNITY }).allow).toBe(expectedInScope);
+        expect(authorize(p, action, { jurisdictionPath: `${OTHER_DISTRICT}.990102001` }).allow).toBe(
+          PUBLIC.includes(action),
+        );
+      });
+    }
+  }
+
+  it('residents see only their own household', () => {
+    const r: Principal = { kind: 'resident', id: 'r1', householdId: 'h1' };
+    for (const action of ACTIONS) {
+      const own = authorize(r, action, { householdId: 'h1', jurisdictionPath: COMMUNITY }).allow;
+      const other = authorize(r, action, { householdId: 'h2', jurisdictionPath: COMMUNITY }).allow;
+      const expectedOwn = PUBLIC.includes(action) || action === 'household.read' || action === 'resident.read';
+      expect(own, action).toBe(expectedOwn);
+      expect(other, action).toBe(PUBLIC.includes(action));
+    }
+  });
+
+  it('anonymous callers and device tokens get public information only', () => {
+    const anon: Principal = { kind: 'anonymous' };
+    const device: Principal = {
+      kind: 'device',
+      id: 'd',
+      deviceKind: 'device',
+      scopeId: '990101',
+      scopePath: DISTRICT,
+      placeId: null,
+    };
+    for (const action of ACTIONS) {
+      expect(authorize(anon, action, { jurisdictionPath: COMMUNITY }).allow).toBe(PUBLIC.includes(action));
+      expect(authorize(device, action, { jurisdictionPath: COMMUNITY }).allow).toBe(PUBLIC.includes(action));
+    }
+  });
+
+  it('venue operators change only the places they operate', () => {
+    const op = staff('venue_operator');
+    expect(authorize(op, 'place.write', { operatorId: op.kind === 'staff' ? op.id : '' }).allow).toBe(true);
+    expect(authorize(op, 'place.write', { operatorId: 'someone-else' }).allow).toBe(false);
+  });
+
+  it('denials explain themselves', () => {
+    const d = authorize(staff('grid_worker'), 'resident.read', { jurisdictionPath: `${OTHER_DISTRICT}.990102001` });
+    expect(d.allow).toBe(false);
+    expect(d.reason).toMatch(/only within jurisdiction/);
+  });
+
+  it('rolesAllowed agrees with authorize', () => {
+    for (const action of ACTIONS) {
+      const allowed = rolesAllowed(action);
+      for (const role of STAFF_ROLES) {
+        if (PUBLIC.includes(action)) continue;
+        if (role === 'venue_operator' && action === 'place.write') continue; // own places only, tested above
+        expect(allowed.includes(role), `${role} ${action}`).toBe(EXPECTED[role].includes(action));
+      }
+    }
+  });
+
+  it('scope is a prefix on whole path segments only', () => {
+    expect(inScope('990000.990100', '990000.990100.990101')).toBe(true);
+    expect(inScope('990000.99010', '990000.990100')).toBe(false);
+    fc.assert(
+      fc.property(
+        fc.array(fc.stringMatching(/^\d{3}$/), { minLength: 1, maxLength: 5 }),
+        fc.array(fc.stringMatching(/^\d{3}$/), { maxLength: 3 }),
+        (a, b) => {
+          const scope = a.join('.');
+          expect(inScope(scope, [...a, ...b].join('.'))).toBe(true);
+        },
+      ),
+    );
+  });
+});
