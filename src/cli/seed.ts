@@ -28,7 +28,7 @@ export function registerSeed(program: Command) {
         });
         progress.stop();
         process.stdout.write(
-          `${JSON.stringify({ ...r, database: rt.ctx.dbKind, demoLogin: { staff: 'admin, health, auditor, lab, verifier, worker.<grid code> …', password: DEMO_PASSWORD, residentPhones: `${demoResidentPhone(0)} … ${demoResidentPhone(19)}` } }, null, 2)}\n`,
+          `${JSON.stringify({ ...r, database: rt.ctx.dbKind, peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024), demoLogin: { staff: 'admin, health, auditor, lab, verifier, worker.<grid code> …', password: DEMO_PASSWORD, residentPhones: `${demoResidentPhone(0)} … ${demoResidentPhone(19)}` } }, null, 2)}\n`,
         );
       } finally {
         progress.stop();
