@@ -55,7 +55,11 @@ export async function openTestEnv(kind: DatabaseKind): Promise<TestEnv & { close
     config,
     logger,
     bus: new EventBus(handle.db, logger),
-    secrets: { idHmacKey: Buffer.from('test-only-hmac-key-0123456789abcdef') },
+    secrets: {
+      idHmacKey: Buffer.from('test-only-hmac-key-0123456789abcdef'),
+      keyEncryptionKey: Buffer.alloc(32, 7),
+      pseudonymSecret: Buffer.alloc(32, 9),
+    },
   };
   return {
     ctx,

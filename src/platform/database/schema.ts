@@ -154,3 +154,115 @@ export interface DB {
   outbox: OutboxTable;
   settings: SettingsTable;
 }
+
+// --- health (20261129T083000_health) ---
+export interface HealthFactsTable {
+  id: string;
+  person_id: string;
+  kind: string;
+  occurred_at: Timestamp;
+  recorded_at: Timestamp;
+  recorded_by: string;
+  recorder_role: string | null;
+  recorder_scope: string | null;
+  provenance: Json<Record<string, unknown>>;
+  data: Json<Record<string, unknown>>;
+  withdrawn_at: Timestamp | null;
+  withdrawn_reason: string | null;
+}
+
+export interface RulesetsTable {
+  id: string;
+  version: number;
+  jurisdiction_id: string;
+  effective_from: Timestamp;
+  document: Json<Record<string, unknown>>;
+  published_at: Timestamp;
+  published_by: string;
+}
+
+export interface StatusesTable {
+  person_id: string;
+  color: 'green' | 'yellow' | 'red';
+  vaccinated: boolean;
+  since: Timestamp | null;
+  reasons: Json<unknown[]>;
+  clears: Json<Record<string, unknown> | null> | null;
+  ruleset_id: string;
+  ruleset_version: number;
+  evaluated_at: Timestamp;
+  next_check_at: Timestamp | null;
+}
+
+export interface StatusHistoryTable {
+  id: Generated<number>;
+  person_id: string;
+  color: string;
+  vaccinated: boolean;
+  since: Timestamp | null;
+  reasons: Json<unknown[]>;
+  clears: Json<Record<string, unknown> | null> | null;
+  ruleset_id: string;
+  ruleset_version: number;
+  changed_at: Timestamp;
+  cause: string;
+}
+
+export interface OverridesTable {
+  id: string;
+  person_id: string;
+  target: 'green' | 'yellow' | 'red' | 'clear';
+  reason_code: string;
+  reason: string;
+  expires_at: Timestamp;
+  proposed_by: string;
+  proposed_at: Timestamp;
+  decided_by: string | null;
+  decided_at: Timestamp | null;
+  decision: 'approved' | 'rejected' | null;
+  decision_note: string | null;
+  fact_id: string | null;
+}
+
+export interface SigningKeysTable {
+  kid: string;
+  jurisdiction_id: string;
+  purpose: 'code' | 'trust_list' | 'audit';
+  alg: string;
+  public_spki: string;
+  private_enc: string;
+  created_at: Timestamp;
+  not_after: Timestamp;
+  retired_at: Timestamp | null;
+}
+
+export interface TrustedKeysTable {
+  kid: string;
+  jurisdiction_id: string;
+  alg: string;
+  public_spki: string;
+  not_before: Timestamp;
+  not_after: Timestamp;
+  source: string;
+  imported_at: Timestamp;
+}
+
+export interface NotificationsTable {
+  id: string;
+  person_id: string;
+  kind: string;
+  payload: Json<Record<string, unknown>>;
+  created_at: Timestamp;
+  read_at: Timestamp | null;
+}
+
+export interface DB {
+  health_facts: HealthFactsTable;
+  rulesets: RulesetsTable;
+  statuses: StatusesTable;
+  status_history: StatusHistoryTable;
+  overrides: OverridesTable;
+  signing_keys: SigningKeysTable;
+  trusted_keys: TrustedKeysTable;
+  notifications: NotificationsTable;
+}
