@@ -17,37 +17,39 @@ const staff = (role: StaffRole, scopePath = DISTRICT): Principal => ({
 });
 
 // The expected matrix, written out by hand: role → actions allowed within scope.
+const OFFICER: Action[] = [
+  'grid.assign_workers',
+  'household.read',
+  'household.write',
+  'resident.read',
+  'resident.write',
+  'place.write',
+  'staff.read',
+];
 const EXPECTED: Record<StaffRole, Action[]> = {
-  grid_worker: ['household.read', 'household.write', 'resident.read', 'resident.write'],
-  community_officer: [
-    'grid.assign_workers',
+  grid_worker: [
     'household.read',
     'household.write',
     'resident.read',
     'resident.write',
-    'place.write',
-    'staff.read',
+    'fact.record_symptom',
+    'status.read',
   ],
-  subdistrict_officer: [
-    'grid.assign_workers',
+  community_officer: [...OFFICER, 'status.read'],
+  subdistrict_officer: [...OFFICER, 'status.read'],
+  district_officer: [...OFFICER, 'status.read', 'override.decide'],
+  health_officer: [
     'household.read',
-    'household.write',
     'resident.read',
-    'resident.write',
-    'place.write',
-    'staff.read',
+    'fact.record_test',
+    'fact.record_clinical',
+    'fact.record_symptom',
+    'status.read',
+    'override.propose',
+    'override.decide',
+    'ruleset.publish',
   ],
-  district_officer: [
-    'grid.assign_workers',
-    'household.read',
-    'household.write',
-    'resident.read',
-    'resident.write',
-    'place.write',
-    'staff.read',
-  ],
-  health_officer: ['household.read', 'resident.read'],
-  lab: [],
+  lab: ['fact.record_test'],
   venue_operator: [],
   verifier: [],
   auditor: ['staff.read', 'audit.read'],
@@ -65,6 +67,8 @@ const EXPECTED: Record<StaffRole, Action[]> = {
     'token.issue',
     'registry.import',
     'registry.export',
+    'key.rotate',
+    'trust.import',
   ],
 };
 const PUBLIC: Action[] = ['jurisdiction.read', 'grid.read', 'place.read'];
@@ -88,7 +92,9 @@ describe('authorization matrix: role × action × scope', () => {
     for (const action of ACTIONS) {
       const own = authorize(r, action, { householdId: 'h1', jurisdictionPath: COMMUNITY }).allow;
       const other = authorize(r, action, { householdId: 'h2', jurisdictionPath: COMMUNITY }).allow;
-      const expectedOwn = PUBLIC.includes(action) || action === 'household.read' || action === 'resident.read';
+      const expectedOwn =
+        PUBLIC.includes(action) ||
+        ['household.read', 'resident.read', 'fact.record_symptom', 'status.read'].includes(action);
       expect(own, action).toBe(expectedOwn);
       expect(other, action).toBe(PUBLIC.includes(action));
     }
@@ -108,6 +114,22 @@ describe('authorization matrix: role × action × scope', () => {
       expect(authorize(anon, action, { jurisdictionPath: COMMUNITY }).allow).toBe(PUBLIC.includes(action));
       expect(authorize(device, action, { jurisdictionPath: COMMUNITY }).allow).toBe(PUBLIC.includes(action));
     }
+  });
+
+  it('lab tokens may record test results only, and only within their scope', () => {
+    const lab: Principal = {
+      kind: 'device',
+      id: 'l',
+      deviceKind: 'lab',
+      scopeId: '990101',
+      scopePath: DISTRICT,
+      placeId: null,
+    };
+    for (const action of ACTIONS) {
+      const expected = PUBLIC.includes(action) || action === 'fact.record_test';
+      expect(authorize(lab, action, { jurisdictionPath: COMMUNITY }).allow, action).toBe(expected);
+    }
+    expect(authorize(lab, 'fact.record_test', { jurisdictionPath: `${OTHER_DISTRICT}.990102001` }).allow).toBe(false);
   });
 
   it('venue operators change only the places they operate', () => {

@@ -1,4 +1,4 @@
-import type { Principal, Role, StaffRole } from './roles.ts';
+import type { DeviceKind, Principal, Role, StaffRole } from './roles.ts';
 
 /**
  * The one place where authorization is decided. Pure predicates over (principal, action, target);
@@ -22,7 +22,16 @@ export type Action =
   | 'token.issue'
   | 'registry.import'
   | 'registry.export'
-  | 'audit.read';
+  | 'audit.read'
+  | 'fact.record_test'
+  | 'fact.record_clinical'
+  | 'fact.record_symptom'
+  | 'status.read'
+  | 'override.propose'
+  | 'override.decide'
+  | 'ruleset.publish'
+  | 'key.rotate'
+  | 'trust.import';
 
 export const ACTIONS: readonly Action[] = [
   'jurisdiction.read',
@@ -42,6 +51,15 @@ export const ACTIONS: readonly Action[] = [
   'registry.import',
   'registry.export',
   'audit.read',
+  'fact.record_test',
+  'fact.record_clinical',
+  'fact.record_symptom',
+  'status.read',
+  'override.propose',
+  'override.decide',
+  'ruleset.publish',
+  'key.rotate',
+  'trust.import',
 ];
 
 /** What the action touches: where it lies in the tree and, for personal data, whose it is. */
@@ -63,7 +81,8 @@ type Rule =
   | { who: 'public' }
   | { who: 'staff'; roles: readonly StaffRole[] }
   | { who: 'resident-own-household' }
-  | { who: 'operator-own-place' };
+  | { who: 'operator-own-place' }
+  | { who: 'device'; kinds: readonly DeviceKind[] };
 
 const OFFICERS = ['community_officer', 'subdistrict_officer', 'district_officer'] as const;
 const REGISTRY_READERS = ['grid_worker', ...OFFICERS, 'health_officer', 'admin'] as const;
@@ -87,6 +106,26 @@ const RULES: Record<Action, readonly Rule[]> = {
   'registry.import': [{ who: 'staff', roles: ['admin'] }],
   'registry.export': [{ who: 'staff', roles: ['admin'] }],
   'audit.read': [{ who: 'staff', roles: ['auditor'] }],
+  // Health facts: labs report tests; health officers record clinical and epidemiological facts; symptoms may also
+  // be self-reported (the resident's own record) or noted by the grid worker on a visit.
+  'fact.record_test': [
+    { who: 'staff', roles: ['lab', 'health_officer'] },
+    { who: 'device', kinds: ['lab'] },
+  ],
+  'fact.record_clinical': [{ who: 'staff', roles: ['health_officer'] }],
+  'fact.record_symptom': [
+    { who: 'staff', roles: ['health_officer', 'grid_worker'] },
+    { who: 'resident-own-household' },
+  ],
+  'status.read': [
+    { who: 'staff', roles: ['health_officer', 'grid_worker', ...OFFICERS] },
+    { who: 'resident-own-household' },
+  ],
+  'override.propose': [{ who: 'staff', roles: ['health_officer'] }],
+  'override.decide': [{ who: 'staff', roles: ['health_officer', 'district_officer'] }],
+  'ruleset.publish': [{ who: 'staff', roles: ['health_officer'] }],
+  'key.rotate': [{ who: 'staff', roles: ['admin'] }],
+  'trust.import': [{ who: 'staff', roles: ['admin'] }],
 };
 
 /** True when `path` is `scope` or lies below it in the tree. */
@@ -118,6 +157,13 @@ export function authorize(principal: Principal, action: Action, target: Target =
         lastReason = 'residents may see only their own household';
         break;
       }
+      case 'device': {
+        if (principal.kind !== 'device' || !rule.kinds.includes(principal.deviceKind)) break;
+        if (target.jurisdictionPath === undefined || inScope(principal.scopePath, target.jurisdictionPath))
+          return { allow: true, reason: `${principal.deviceKind} token within scope ${principal.scopeId}` };
+        lastReason = `${principal.deviceKind} token ${principal.id} may ${action} only within jurisdiction ${principal.scopeId}`;
+        break;
+      }
       case 'operator-own-place': {
         if (principal.kind !== 'staff' || principal.role !== 'venue_operator') break;
         if (target.operatorId && target.operatorId === principal.id) return { allow: true, reason: 'own place' };
@@ -135,6 +181,7 @@ export function rolesAllowed(action: Action): ReadonlyArray<Role | 'public'> {
     if (r.who === 'public') out.push('public');
     else if (r.who === 'staff') out.push(...r.roles);
     else if (r.who === 'resident-own-household') out.push('resident');
+    else if (r.who === 'device') continue;
     else out.push('venue_operator');
   }
   return out;
