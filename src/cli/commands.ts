@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { registerSeed } from './seed.ts';
 import { registerServe } from './serve.ts';
+import { registerVerify } from './verify.ts';
 
 /** Each CLI command lives in its own file and registers itself here (one line each). */
 export type RegisterCommand = (program: Command) => void;
@@ -8,4 +9,5 @@ export type RegisterCommand = (program: Command) => void;
 export const commands: RegisterCommand[] = [
   registerServe,
   registerSeed,
+  registerVerify,
 ];

@@ -34,41 +34,54 @@ export function base45Encode(bytes: Uint8Array): string {
   return out;
 }
 
-function digit(text: string, index: number): number {
+function digit(text: string, index: number, offset: number): number {
   const code = text.charCodeAt(index);
   const v = code < 128 ? VALUE_OF[code]! : -1;
   if (v < 0) {
     const ch = text[index]!;
     const shown = code >= 0x20 && code < 0x7f ? `'${ch}'` : `U+${code.toString(16).toUpperCase().padStart(4, '0')}`;
     const hint = ch >= 'a' && ch <= 'z' ? ' (Base45 is upper case only)' : '';
-    throw new Base45Error(`invalid Base45 character ${shown} at position ${index}${hint}`, index);
+    throw new Base45Error(`invalid Base45 character ${shown} at position ${index + offset}${hint}`, index + offset);
   }
   return v;
 }
 
-/** Decodes strictly: unknown characters, a dangling single character and out-of-range groups are errors. */
-export function base45Decode(text: string): Buffer {
+/**
+ * Decodes strictly: unknown characters, a dangling single character and out-of-range groups are errors.
+ * `positionOffset` is added to positions in error messages (e.g. the length of a prefix the caller cut off).
+ */
+export function base45Decode(text: string, positionOffset = 0): Buffer {
+  const at = (i: number) => i + positionOffset;
   if (text.length % 3 === 1) {
     throw new Base45Error(
       `invalid Base45 length ${text.length}: a trailing group of 1 character cannot encode a byte`,
-      text.length - 1,
+      at(text.length - 1),
     );
   }
   const out = Buffer.allocUnsafe(Math.floor(text.length / 3) * 2 + (text.length % 3 === 2 ? 1 : 0));
   let o = 0;
   let i = 0;
   for (; i + 2 < text.length; i += 3) {
-    const n = digit(text, i) + digit(text, i + 1) * 45 + digit(text, i + 2) * 2025;
+    const n =
+      digit(text, i, positionOffset) +
+      digit(text, i + 1, positionOffset) * 45 +
+      digit(text, i + 2, positionOffset) * 2025;
     if (n > 0xffff) {
-      throw new Base45Error(`invalid Base45 group '${text.slice(i, i + 3)}' at position ${i}: value ${n} > 65535`, i);
+      throw new Base45Error(
+        `invalid Base45 group '${text.slice(i, i + 3)}' at position ${at(i)}: value ${n} > 65535`,
+        at(i),
+      );
     }
     out[o++] = n >> 8;
     out[o++] = n & 0xff;
   }
   if (i < text.length) {
-    const n = digit(text, i) + digit(text, i + 1) * 45;
+    const n = digit(text, i, positionOffset) + digit(text, i + 1, positionOffset) * 45;
     if (n > 0xff) {
-      throw new Base45Error(`invalid Base45 final group '${text.slice(i)}' at position ${i}: value ${n} > 255`, i);
+      throw new Base45Error(
+        `invalid Base45 final group '${text.slice(i)}' at position ${at(i)}: value ${n} > 255`,
+        at(i),
+      );
     }
     out[o++] = n;
   }

@@ -33,7 +33,7 @@ export function openEnvelope(code: string): EnvelopeResult {
   }
   let compressed: Buffer;
   try {
-    compressed = base45Decode(code.slice(colon + 1));
+    compressed = base45Decode(code.slice(colon + 1), colon + 1);
   } catch (err) {
     return { ok: false, format, stage: 'base45', error: (err as Error).message };
   }
