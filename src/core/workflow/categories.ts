@@ -107,47 +107,64 @@ export const categoryTreeSchema = z
     departments: z.array(departmentSchema).min(1, 'at least one department is needed'),
     majors: z.array(majorSchema).min(1, 'at least one major class is needed'),
   })
-  .superRefine((tree, ctx) => {
-    const departments = new Set<string>();
-    tree.departments.forEach((d, i) => {
-      if (departments.has(d.code))
-        ctx.addIssue({
-          code: 'custom',
-          path: ['departments', i, 'code'],
-          message: `department '${d.code}' is defined twice`,
-        });
-      departments.add(d.code);
-    });
-    const majors = new Set<string>();
-    const minors = new Set<string>();
-    tree.majors.forEach((major, i) => {
-      if (majors.has(major.code))
-        ctx.addIssue({
-          code: 'custom',
-          path: ['majors', i, 'code'],
-          message: `major class ${major.code} is defined twice`,
-        });
-      majors.add(major.code);
-      major.minors.forEach((minor, j) => {
-        const at = ['majors', i, 'minors', j];
-        if (!minor.code.startsWith(major.code))
-          ctx.addIssue({
-            code: 'custom',
-            path: [...at, 'code'],
-            message: `category ${minor.code} must start with its major class code ${major.code}`,
-          });
-        if (minors.has(minor.code))
-          ctx.addIssue({ code: 'custom', path: [...at, 'code'], message: `category ${minor.code} is defined twice` });
-        minors.add(minor.code);
-        if (!departments.has(minor.handler.department))
-          ctx.addIssue({
-            code: 'custom',
-            path: [...at, 'handler', 'department'],
-            message: `unknown department '${minor.handler.department}' (known: ${[...departments].join(', ')})`,
-          });
+  // Cross-references are checked even when some fields are malformed, so one pass reports every problem.
+  .superRefine((tree, ctx) => crossCheck(tree as unknown, ctx), { when: () => true });
+
+type Ctx = Parameters<Parameters<z.ZodObject['superRefine']>[0]>[1];
+const asArray = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
+const field = (v: unknown, key: string): unknown =>
+  v !== null && typeof v === 'object' ? (v as Record<string, unknown>)[key] : undefined;
+const codeOf = (v: unknown): string | null => {
+  const c = field(v, 'code');
+  return typeof c === 'string' ? c : null;
+};
+
+function crossCheck(tree: unknown, ctx: Ctx): void {
+  const departments = new Set<string>();
+  asArray(field(tree, 'departments')).forEach((d, i) => {
+    const code = codeOf(d);
+    if (code === null) return;
+    if (departments.has(code))
+      ctx.addIssue({
+        code: 'custom',
+        path: ['departments', i, 'code'],
+        message: `department '${code}' is defined twice`,
       });
+    departments.add(code);
+  });
+  const majors = new Set<string>();
+  const minors = new Set<string>();
+  asArray(field(tree, 'majors')).forEach((major, i) => {
+    const majorCode = codeOf(major);
+    if (majorCode !== null && majors.has(majorCode))
+      ctx.addIssue({
+        code: 'custom',
+        path: ['majors', i, 'code'],
+        message: `major class ${majorCode} is defined twice`,
+      });
+    if (majorCode !== null) majors.add(majorCode);
+    asArray(field(major, 'minors')).forEach((minor, j) => {
+      const at = ['majors', i, 'minors', j];
+      const code = codeOf(minor);
+      if (code !== null && majorCode !== null && !code.startsWith(majorCode))
+        ctx.addIssue({
+          code: 'custom',
+          path: [...at, 'code'],
+          message: `category ${code} must start with its major class code ${majorCode}`,
+        });
+      if (code !== null && minors.has(code))
+        ctx.addIssue({ code: 'custom', path: [...at, 'code'], message: `category ${code} is defined twice` });
+      if (code !== null) minors.add(code);
+      const department = field(field(minor, 'handler'), 'department');
+      if (typeof department === 'string' && department !== '' && !departments.has(department))
+        ctx.addIssue({
+          code: 'custom',
+          path: [...at, 'handler', 'department'],
+          message: `unknown department '${department}' (known: ${[...departments].join(', ')})`,
+        });
     });
   });
+}
 
 export type CategoryTree = z.output<typeof categoryTreeSchema>;
 export type MajorCategory = z.output<typeof majorSchema>;
