@@ -181,7 +181,7 @@ export class Writer {
       const tests = (c: number): string => `${c} negative PCR test${c === 1 ? '' : 's'}`;
       if (n === 0) return `Clears on ${this.at(p.periodEnd, 'en')}, when the ${d}-day period ends.`;
       if (p.satisfied)
-        return `Clears on ${this.at(p.periodEnd, 'en')}, when the ${d}-day period ends; the required tests are recorded.`;
+        return `Clears on ${this.at(p.periodEnd, 'en')}, when the ${d}-day period ends; everything else required is recorded.`;
       if (p.served) {
         const gap = spaced ? (l > 0 ? `, each at least ${h} h after the previous one,` : ` at least ${h} h apart`) : '';
         return `The ${d}-day period has been served; clears once ${k} more negative PCR test${k === 1 ? '' : 's'}${gap}${alt} ${k === 1 ? 'is' : 'are'} recorded.`;
@@ -195,7 +195,7 @@ export class Writer {
     const alt = p.isolationAccepted ? '（或隔离期满记录）' : '';
     const gap = spaced ? `采样间隔至少${h}小时的` : '';
     if (n === 0) return `将于${this.at(p.periodEnd, 'zh-CN')}满${d}天时解除。`;
-    if (p.satisfied) return `将于${this.at(p.periodEnd, 'zh-CN')}满${d}天时解除（所需检测结果已具备）。`;
+    if (p.satisfied) return `将于${this.at(p.periodEnd, 'zh-CN')}满${d}天时解除（其余条件已具备）。`;
     if (p.served) return `已满${d}天；再有${k}次${gap}核酸检测阴性结果${alt}即可解除。`;
     return (
       `最早于${this.at(p.earliest, 'zh-CN')}解除：需满${d}天，并有${n}次${gap}核酸检测阴性结果${alt}。` +

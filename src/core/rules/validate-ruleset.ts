@@ -350,7 +350,10 @@ function describeEffect(rule: ColorRule, params: Parameters): string {
   return (
     `${rule.color} for ${n(rule.periodDays)} days` +
     (rule.match.withinDays !== undefined ? ` (if recorded within ${n(rule.match.withinDays)} days)` : '') +
-    (pcr ? `, released by ${n(pcr.count)} negative PCR ${n(pcr.minHoursApart)} h apart` : ', released by the period') +
+    (pcr
+      ? `, released by ${n(pcr.count)} negative PCR` +
+        ((n(pcr.count) ?? 0) > 1 && (n(pcr.minHoursApart) ?? 0) > 0 ? ` ${n(pcr.minHoursApart)} h apart` : '')
+      : ', released by the period') +
     (rule.release.acceptIsolationCompleted ? ' or isolation completed' : '')
   );
 }
