@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { defaultRuleSet } from './default-ruleset.ts';
-import type { ColorRule, RuleSet } from './ruleset.ts';
+import type { RuleSet } from './ruleset.ts';
 import { parseRuleSet, RuleSetValidationError, validateRuleSet, type RuleSetError } from './validate-ruleset.ts';
 
 type Doc = Record<string, unknown> & { rules: Record<string, unknown>[]; parameters: Record<string, unknown> };
@@ -10,7 +10,7 @@ function doc(): Doc {
   return JSON.parse(JSON.stringify(defaultRuleSet)) as Doc;
 }
 
-function rule(overrides: Partial<ColorRule> & Record<string, unknown>): Record<string, unknown> {
+function rule(overrides: Record<string, unknown>): Record<string, unknown> {
   return {
     ...(JSON.parse(JSON.stringify(defaultRuleSet.rules[4])) as Record<string, unknown>),
     explanation: { 'zh-CN': '测试', en: 'a test rule matched on {occurredDate}' },
@@ -43,7 +43,7 @@ describe('validateRuleSet', () => {
   });
 
   it('rejects health fact kinds that cannot color anyone, saying what they are for', () => {
-    for (const [kind, words] of [
+    for (const [kind, words] of <[string, string][]>[
       ['vaccination', 'vaccination mark'],
       ['override', 'two-person approval'],
       ['isolation_completed', 'release'],
