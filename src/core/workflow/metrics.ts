@@ -7,8 +7,8 @@ import type { Stage } from './stages.ts';
  * average handling time and rework rate, for any grouping (area, department, role holder).
  *
  * Definitions (also in docs/incident-workflow.md):
- * - Cohort: incidents *reported* in [from, to). Events after `asOf` (default `to`) are ignored, so a report on a
- *   past period is reproducible.
+ * - Cohort: incidents *reported* in [from, to) and by `asOf`. Events after `asOf` (default `to`) are ignored, so a
+ *   report on a past period is reproducible.
  * - Due for closure (应结案数): cohort incidents that were filed and are either closed by `asOf`, or still open,
  *   not parked, and past their current deadline at `asOf`. Open cases whose deadline has not come do not count
  *   against anyone yet, and parked cases (挂账) are on the problem ledger instead.
@@ -77,8 +77,8 @@ const HANDLING_STAGES: readonly Stage[] = ['dispatched', 'handling'];
 /** Events up to `asOf`, or null when the incident was not reported in the period. */
 function cohortEvents(history: IncidentHistory, period: EvaluationPeriod): readonly TimelineEvent[] | null {
   const reported = history.events.find((e) => e.type === 'reported');
-  if (!reported || reported.at < period.from || reported.at >= period.to) return null;
   const asOf = period.asOf ?? period.to;
+  if (!reported || reported.at < period.from || reported.at >= period.to || reported.at > asOf) return null;
   return history.events.filter((e) => e.at <= asOf);
 }
 
