@@ -2,7 +2,8 @@ import type { RouteModule } from './types.ts';
 import { authRoutes } from '../../modules/auth/auth.routes.ts';
 import { gridRoutes } from '../../modules/grids/grids.routes.ts';
 import { jurisdictionRoutes } from '../../modules/jurisdictions/jurisdictions.routes.ts';
+import { registryRoutes } from '../../modules/registry/registry.routes.ts';
 import { healthRoutes } from './health.routes.ts';
 
 /** Every domain module's routes, mounted under /api/v1. Add one line per module. */
-export const routeModules: RouteModule[] = [healthRoutes, authRoutes, jurisdictionRoutes, gridRoutes];
+export const routeModules: RouteModule[] = [healthRoutes, authRoutes, jurisdictionRoutes, gridRoutes, registryRoutes];
