@@ -490,7 +490,7 @@ export const SEED_CATEGORY_TREE: CategoryTree = {
           { handle: ud(1), verify: ud(2) },
           'health_commission',
           ['mental health', 'counselling', '心理'],
-          URGENT,
+          { ...URGENT, role: 'health_officer' },
         ),
         minor(
           '0706',
