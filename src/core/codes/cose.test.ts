@@ -95,6 +95,20 @@ describe('COSE_Sign1', () => {
     expect(s.toString('hex')).toBe('846a5369676e61747572653143a101264041ff');
   });
 
+  it.each([0, 23, 24, 255, 256, 65535, 65536])(
+    'builds the same Sig_structure as a CBOR encoder for a %i-byte payload',
+    (n) => {
+      const prot = cborEncode(
+        new Map<number, unknown>([
+          [1, -7],
+          [4, kid],
+        ]),
+      );
+      const body = Buffer.alloc(n, 7);
+      expect(sigStructure(prot, body)).toEqual(cborEncode(['Signature1', prot, Buffer.alloc(0), body]));
+    },
+  );
+
   it('emits tag 18 with alg and kid protected', () => {
     const cose = signCoseSign1({ payload, alg: 'ES256', privateKey: ec.privateKey, kid });
     expect(cose[0]).toBe(0xd2);

@@ -104,9 +104,34 @@ export function decodeCoseSign1(bytes: Uint8Array): CoseSign1 {
   return { protectedBytes, protectedHeader, unprotectedHeader: unprot, payload, signature, algId, kid };
 }
 
-/** Sig_structure = ["Signature1", body_protected, external_aad (empty), payload] (RFC 9052 §4.4). */
+/** array(4), text(10) "Signature1": the fixed start of every Sig_structure for COSE_Sign1. */
+const SIG1_HEAD = Buffer.from([0x84, 0x6a, ...Buffer.from('Signature1')]);
+const EMPTY_BSTR = Buffer.from([0x40]);
+
+/** CBOR byte-string head (major type 2) for a given length, in preferred (shortest) form. */
+function bstrHead(length: number): Buffer {
+  if (length < 24) return Buffer.from([0x40 | length]);
+  if (length < 0x100) return Buffer.from([0x58, length]);
+  if (length < 0x10000) return Buffer.from([0x59, length >> 8, length & 0xff]);
+  const head = Buffer.alloc(5);
+  head[0] = 0x5a;
+  head.writeUInt32BE(length, 1);
+  return head;
+}
+
+/**
+ * Sig_structure = ["Signature1", body_protected, external_aad (empty), payload] (RFC 9052 §4.4).
+ * Built by hand: it sits on the hot path of every verification and its layout is fixed.
+ */
 export function sigStructure(protectedBytes: Uint8Array, payload: Uint8Array): Buffer {
-  return cborEncode(['Signature1', protectedBytes, Buffer.alloc(0), payload]);
+  return Buffer.concat([
+    SIG1_HEAD,
+    bstrHead(protectedBytes.length),
+    protectedBytes,
+    EMPTY_BSTR,
+    bstrHead(payload.length),
+    payload,
+  ]);
 }
 
 /** Why `key` cannot be used with `alg`, or null when it can. Guards against algorithm/key confusion. */
