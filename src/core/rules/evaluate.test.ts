@@ -169,6 +169,13 @@ describe('R2: close contact within 14 days', () => {
     expect(color(released, D(19, 19))).toBe('green');
   });
 
+  it('does not count negatives taken before the last contact', () => {
+    const before = [pcr('N1', 'negative', D(2)), pcr('N2', 'negative', D(3, 1)), exposure('E1', 'close', D(4))];
+    expect(color(before, D(25))).toBe('red');
+    expect(color([...before, pcr('N3', 'negative', D(19))], D(25))).toBe('red');
+    expect(color([...before, pcr('N3', 'negative', D(19)), pcr('N4', 'negative', D(20))], D(25))).toBe('green');
+  });
+
   it('is not triggered by a contact recorded more than 14 days after it happened', () => {
     expect(color([exposure('E1', 'close', D(1), D(15))], D(16))).toBe('red');
     expect(color([exposure('E1', 'close', D(1), D(15, 1))], D(16))).toBe('green');
