@@ -1,13 +1,17 @@
 import { spawnSync } from 'node:child_process';
-import { generateKeyPairSync } from 'node:crypto';
+import { createPrivateKey, createPublicKey, generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dsc, fixturePath, makeHc1, NOW, tesseraKey } from '../../test/fixtures/codes/fixtures.ts';
-import { issueHealthCode } from '../core/codes/tsr1.ts';
-import { signTrustList, trustListEntry } from '../core/codes/trust-list.ts';
+import { decodeCoseSign1 } from '../core/codes/cose.ts';
+import { openEnvelope } from '../core/codes/envelope.ts';
+import { kidForPublicKey, spkiDer } from '../core/codes/keys.ts';
+import { issueHealthCode, pseudonymFor } from '../core/codes/tsr1.ts';
+import { signTrustList, trustListEntry, verifyTrustList } from '../core/codes/trust-list.ts';
+import { verifyCode } from '../core/codes/verify.ts';
 import type { VerifyResult } from '../core/codes/verify.ts';
 import { BatchVerifier, parseAt, parseCertificates } from './verify.ts';
 
@@ -225,5 +229,73 @@ describe('tessera verify (spawned)', () => {
     expect(out.slice(5).every((o) => o.valid)).toBe(true);
     // 2,000 verifications plus start-up well inside a generous bound on a shared machine.
     expect(elapsed).toBeLessThan(30_000);
+  });
+});
+
+describe('docs/codes.md worked example', () => {
+  const doc = readFileSync(path.join(root, 'docs', 'codes.md'), 'utf8');
+  const blocks = new Map(
+    [...doc.matchAll(/<!-- example:([\w-]+) -->\n```\w*\n([\s\S]*?)```/g)].map((m) => [m[1]!, m[2]!.trim()]),
+  );
+  const block = (name: string) => {
+    const b = blocks.get(name);
+    if (!b) throw new Error(`docs/codes.md lacks example block ${name}`);
+    return b;
+  };
+  const ed25519 = (byte: number) =>
+    createPrivateKey({
+      key: Buffer.concat([Buffer.from('302e020100300506032b657004220420', 'hex'), Buffer.alloc(32, byte)]),
+      format: 'der',
+      type: 'pkcs8',
+    });
+
+  it('reproduces the documented bytes from the documented inputs', () => {
+    const key = ed25519(0x11);
+    expect(spkiDer(key).toString('hex')).toBe(block('spki'));
+    const subject = pseudonymFor(Buffer.alloc(32, 0x22), 'person-42', '2026-06-01');
+    const { code } = issueHealthCode({
+      claims: { issuer: '110105', subject, color: 'green', vaccination: 2 },
+      key,
+      kid: kidForPublicKey(key),
+      alg: 'EdDSA',
+      now: NOW,
+    });
+    const cose = (openEnvelope(code) as { cose: Buffer }).cose;
+    expect(cose.toString('hex')).toBe(block('cose'));
+    const msg = decodeCoseSign1(cose);
+    expect(msg.payload.toString('hex')).toBe(block('claims'));
+    expect(msg.protectedBytes.toString('hex')).toBe(block('protected'));
+    // The documented code carries exactly these COSE bytes.
+    expect((openEnvelope(block('code')) as { cose: Buffer }).cose.toString('hex')).toBe(block('cose'));
+    expect(createPublicKey(ed25519(0x33)).export({ type: 'spki', format: 'pem' }).toString().trim()).toBe(
+      block('trust-list-key'),
+    );
+  });
+
+  it('prints the documented answer', () => {
+    const list = path.join(tmpdir(), `tessera-doc-list-${process.pid}.json`);
+    const key = path.join(tmpdir(), `tessera-doc-key-${process.pid}.pem`);
+    writeFileSync(list, block('trust-list'));
+    writeFileSync(key, block('trust-list-key'));
+    try {
+      const r = tessera(['--trust-list', list, '--trust-list-key', key, '--at', '2026-06-01T10:01:00Z', block('code')]);
+      const printed = /\n\$ tessera verify [^\n]*\n(\{[^\n]*\})\n\$ echo \$\?\n0\n/.exec(doc);
+      expect(r.status).toBe(0);
+      expect(r.stdout.trim()).toBe(printed![1]);
+      const expired = verifyCode(
+        block('code'),
+        {
+          keys: verifyTrustList(JSON.parse(block('trust-list')), [
+            { publicKey: createPublicKey(block('trust-list-key')), alg: 'EdDSA' },
+          ]).keys,
+          certs: [],
+        },
+        new Date('2026-06-01T10:03:00Z'),
+      );
+      expect(doc).toContain(`"error":"${expired.error}"`);
+    } finally {
+      rmSync(list, { force: true });
+      rmSync(key, { force: true });
+    }
   });
 });
