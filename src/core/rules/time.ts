@@ -35,8 +35,16 @@ interface WallClock {
 }
 
 const formatters = new Map<string, Intl.DateTimeFormat>();
+const offsets = new Map<string, number>();
+const BUCKET_MS = 15 * 60_000;
 
-function wallClock(ms: number, timeZone: string): WallClock {
+// Statuses for a whole city are recomputed at once, so the zone offset is looked up through Intl once per zone and
+// quarter hour (time-zone transitions fall on quarter hours) and the wall clock is then plain arithmetic.
+function offsetMs(bucketStart: number, timeZone: string): number {
+  if (timeZone === 'UTC') return 0;
+  const key = `${timeZone}|${bucketStart}`;
+  const hit = offsets.get(key);
+  if (hit !== undefined) return hit;
   let f = formatters.get(timeZone);
   if (!f) {
     f = new Intl.DateTimeFormat('en-US', {
@@ -50,14 +58,25 @@ function wallClock(ms: number, timeZone: string): WallClock {
     });
     formatters.set(timeZone, f);
   }
-  const parts: Record<string, number> = {};
-  for (const p of f.formatToParts(new Date(ms))) if (p.type !== 'literal') parts[p.type] = Number(p.value);
+  const p: Record<string, number> = {};
+  for (const part of f.formatToParts(new Date(bucketStart)))
+    if (part.type !== 'literal') p[part.type] = Number(part.value);
+  const local = Date.UTC(p.year ?? 0, (p.month ?? 1) - 1, p.day ?? 1, p.hour ?? 0, p.minute ?? 0);
+  const offset = local - bucketStart;
+  if (offsets.size > 100_000) offsets.clear();
+  offsets.set(key, offset);
+  return offset;
+}
+
+function wallClock(ms: number, timeZone: string): WallClock {
+  const bucketStart = Math.floor(ms / BUCKET_MS) * BUCKET_MS;
+  const d = new Date(ms + offsetMs(bucketStart, timeZone));
   return {
-    year: parts.year ?? 0,
-    month: parts.month ?? 0,
-    day: parts.day ?? 0,
-    hour: parts.hour ?? 0,
-    minute: parts.minute ?? 0,
+    year: d.getUTCFullYear(),
+    month: d.getUTCMonth() + 1,
+    day: d.getUTCDate(),
+    hour: d.getUTCHours(),
+    minute: d.getUTCMinutes(),
   };
 }
 
