@@ -58,6 +58,9 @@ describe('HC1 verification', () => {
     ['t', 'dsc-ps256-any'],
     ['t', 'dsc-es256-vt'],
     ['v', 'dsc-es256-vt'],
+    ['r', 'dsc-es256-any'],
+    ['v', 'dsc-ps256-any'],
+    ['r', 'dsc-ps256-any'],
   ] as const)('accepts a valid %s certificate signed by %s', (type, signer) => {
     const r = verify(makeHc1({ type, signer }), [dsc(signer).cert]);
     expect(r.error).toBeNull();

@@ -333,6 +333,17 @@ describe('TrustStore', () => {
   });
 
   it('treats an invalid verification time as an error result, not a throw', () => {
-    expect(verifyCode(tsr1, store, new Date(NaN)).valid).toBe(false);
+    expect(verifyCode(tsr1, store, new Date(NaN))).toMatchObject({
+      valid: false,
+      error: 'verification time is not a valid date',
+      checks: { prefix: null },
+    });
+  });
+
+  it('refuses a trusted key whose type does not fit its declared algorithm', () => {
+    const confused = { ...es.trusted, publicKey: ed.publicKey };
+    const r = verifyCode(tsr1, { keys: [confused], certs: [] }, NOW);
+    expect(r).toMatchObject({ valid: false, checks: { signature: false } });
+    expect(r.error).toMatch(/ES256 needs a P-256 EC key, got ed25519 key/);
   });
 });

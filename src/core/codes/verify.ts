@@ -96,6 +96,10 @@ export function verifyCode(
   options: VerifyOptions = {},
 ): VerifyResult {
   const r = emptyResult();
+  if (!(at instanceof Date) || Number.isNaN(at.getTime())) {
+    r.error = 'verification time is not a valid date';
+    return r;
+  }
   try {
     run(r, code, trust, at, options);
   } catch (err) {
@@ -140,7 +144,6 @@ interface Parsed {
 function run(r: VerifyResult, input: string, trust: Trust | TrustStore, at: Date, options: VerifyOptions): void {
   if (typeof input !== 'string') return fail(r, 'prefix', 'code must be a string');
   const atSec = at.getTime() / 1000;
-  if (!Number.isFinite(atSec)) throw new Error('verification time is not a valid date');
 
   const env = openEnvelope(input);
   r.format = env.format;
