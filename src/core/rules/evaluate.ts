@@ -95,6 +95,8 @@ const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
  *
  * A fact counts once it has both occurred and been recorded by `now`. Rules are applied on the facts' own time line:
  * a rule holds from its trigger's occurredAt until it is released, which is never before its period has passed.
+ * Facts must have passed HealthFactSchema and belong to one person with distinct ids (otherwise RangeError); the rule
+ * set must pass validateRuleSet (otherwise RuleSetValidationError).
  */
 export function evaluate(
   facts: readonly HealthFact[],
