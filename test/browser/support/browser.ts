@@ -1,0 +1,95 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { chromium, type Browser, type BrowserContextOptions, type Page } from 'playwright-core';
+import { inject } from 'vitest';
+import { ARTIFACTS } from './paths.ts';
+
+export const PASSWORD = 'tessera-demo';
+export const baseUrl = (): string => inject('baseUrl');
+
+export function launch(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+}
+
+export const DESKTOP = { viewport: { width: 1600, height: 900 } } satisfies BrowserContextOptions;
+export const PHONE = {
+  viewport: { width: 390, height: 844 },
+  deviceScaleFactor: 2,
+  isMobile: true,
+  hasTouch: true,
+} satisfies BrowserContextOptions;
+
+export interface OpenPage {
+  page: Page;
+  /** Uncaught errors and console errors seen so far: a screen that throws is a failing screen. */
+  errors: string[];
+  close(): Promise<void>;
+}
+
+export async function openPage(
+  browser: Browser,
+  opts: BrowserContextOptions & { locale?: string } = {},
+): Promise<OpenPage> {
+  const context = await browser.newContext({ ...DESKTOP, locale: 'en-US', baseURL: baseUrl(), ...opts });
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
+  page.on('console', (m) => {
+    // Chromium's software GL reports ReadPixels stalls as warnings; only errors count.
+    if (m.type() === 'error') errors.push(`console: ${m.text()}`);
+  });
+  return { page, errors, close: () => context.close() };
+}
+
+export type Account = { kind: 'staff'; username: string } | { kind: 'resident'; phone: string };
+
+/** Signs in through the form, the way a person does. */
+export async function signIn(page: Page, account: Account, password = PASSWORD): Promise<void> {
+  if (!page.url().startsWith(baseUrl())) await page.goto('/');
+  await page.getByTestId(`sign-in-tab-${account.kind}`).click();
+  await page.locator(account.kind === 'staff' ? 'input[name=username]' : 'input[name=phone]').fill(
+    account.kind === 'staff' ? account.username : account.phone,
+  );
+  await page.locator('input[name=password]').fill(password);
+  await page.locator('form button[type=submit]').click();
+}
+
+export async function screenshot(page: Page, name: string): Promise<void> {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  await page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`) });
+}
+
+/** Reads JSON from the API as a signed-in staff member, to compute what the screen must show. */
+export async function apiGet<T>(pathAndQuery: string, token?: string): Promise<T> {
+  const res = await fetch(`${baseUrl()}/api/v1${pathAndQuery}`, {
+    headers: token ? { authorization: `Bearer ${token}` } : {},
+  });
+  if (!res.ok) throw new Error(`GET ${pathAndQuery}: ${res.status} ${await res.text()}`);
+  return (await res.json()) as T;
+}
+
+export async function apiAll<F>(pathAndQuery: string): Promise<F[]> {
+  const out: F[] = [];
+  let cursor: string | null = null;
+  do {
+    const sep = pathAndQuery.includes('?') ? '&' : '?';
+    const page: { features: F[]; nextCursor: string | null } = await apiGet(
+      `${pathAndQuery}${sep}limit=1000${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+    );
+    out.push(...page.features);
+    cursor = page.nextCursor;
+  } while (cursor);
+  return out;
+}

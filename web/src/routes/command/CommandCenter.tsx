@@ -1,0 +1,137 @@
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { ProblemAlert } from '../../components/ProblemAlert.tsx';
+import { formatArea, formatNumber, useLanguage } from '../../i18n/format.ts';
+import { Link, navigate, segments, usePath } from '../../router.tsx';
+import { useSession } from '../../session/SessionContext.tsx';
+import { Breadcrumb } from './panels/Breadcrumb.tsx';
+import { AreaList } from './panels/AreaList.tsx';
+import { KpiStrip } from './panels/KpiStrip.tsx';
+import { MetricPanel } from './panels/MetricPanel.tsx';
+import { PendingPanels } from './panels/PendingPanels.tsx';
+import { SelectionPanel } from './panels/SelectionPanel.tsx';
+import { CommandMap } from './map/CommandMap.tsx';
+import { buildScale, defaultThreshold, PALETTES } from './map/choropleth-scale.ts';
+import { GRID_MIN_ZOOM } from './map/map-style.ts';
+import { metricById } from './metrics.ts';
+import { useContextGrids, type View } from './useContextGrids.ts';
+import { useFocus } from './useFocus.ts';
+import { useGridIndex } from './useGridIndex.ts';
+import './command.css';
+
+export type Band = 'areas' | 'grids';
+
+export default function CommandCenter() {
+  const { t } = useTranslation();
+  const lang = useLanguage();
+  const { session } = useSession();
+  const principal = session?.principal;
+  const scopeId = principal?.kind === 'staff' ? principal.scopeId : '';
+  const focusId = segments(usePath())[1] ?? scopeId;
+  const { data, loading, error } = useFocus(focusId);
+  const [view, setView] = useState<View | null>(null);
+  const contextGrids = useContextGrids(data && !data.isLeaf ? data.areas : [], view);
+  const grids = data?.isLeaf ? data.grids : contextGrids;
+  const [metricId, setMetricId] = useState('gridCount');
+  const metric = metricById(metricId);
+  const gridIndex = useGridIndex(data && !data.isLeaf ? data.focus.id : null, metric.needsGridIndex);
+  const [selectedGrid, setSelectedGrid] = useState<string | null>(null);
+  const [thresholds, setThresholds] = useState<Record<string, number | null>>({});
+
+  useEffect(() => setSelectedGrid(null), [focusId]);
+
+  const input = useMemo(() => ({ areas: data?.areas ?? [], grids, gridIndex }), [data, grids, gridIndex]);
+  const areaValues = useMemo(() => (data && !data.isLeaf ? metric.areas(input) : null), [metric, input, data]);
+  const gridValues = useMemo(() => metric.grids(input), [metric, input]);
+  const band: Band =
+    data?.isLeaf || (view && view.zoom >= GRID_MIN_ZOOM && gridValues && Object.keys(gridValues).length > 0)
+      ? 'grids'
+      : 'areas';
+  const bandValues = band === 'grids' ? gridValues : areaValues;
+  const thresholdKey = `${metric.id}:${band}:${focusId}`;
+  const threshold =
+    thresholdKey in thresholds ? (thresholds[thresholdKey] ?? null) : defaultThreshold(bandValues ?? {});
+  const areaScale = useMemo(
+    () => buildScale(areaValues ?? {}, band === 'areas' ? threshold : null),
+    [areaValues, band, threshold],
+  );
+  const gridScale = useMemo(
+    () => buildScale(gridValues ?? {}, band === 'grids' ? threshold : null),
+    [gridValues, band, threshold],
+  );
+  const palette = PALETTES[metric.palette];
+  const formatValue = useCallback(
+    (v: number) => (metric.unit === 'm2' ? formatArea(v, lang) : formatNumber(v, lang)),
+    [metric.unit, lang],
+  );
+  const drill = useCallback((id: string) => navigate(`/command/${id}`), []);
+
+  if (!principal || principal.kind !== 'staff') return null;
+  const outOfScope = data && data.focus.id === focusId && !data.focus.properties.path.includes(scopeId);
+
+  return (
+    <div className="command" data-testid="screen-command">
+      <h1 className="visually-hidden">{t('areas.command.title')}</h1>
+      <div className="command-bar">
+        {data ? <Breadcrumb focus={data.focus} scopeId={scopeId} /> : <span />}
+        {data ? (
+          <KpiStrip data={data} gridTotal={data.isLeaf ? data.grids.length : (gridIndex?.length ?? null)} />
+        ) : null}
+      </div>
+      {error ? <ProblemAlert error={error} /> : null}
+      {outOfScope ? (
+        <div className="problem" role="alert">
+          {t('command.outOfScope')} <Link to="/command">{t('command.backToScope')}</Link>
+        </div>
+      ) : null}
+      <div className="command-body">
+        <div className="command-stage">
+          <CommandMap
+            data={outOfScope ? null : data}
+            grids={grids}
+            areaLayer={{ values: areaValues, scale: areaScale }}
+            gridLayer={{ values: gridValues, scale: gridScale }}
+            palette={palette}
+            formatValue={formatValue}
+            selectedGrid={selectedGrid}
+            onDrill={drill}
+            onSelectGrid={setSelectedGrid}
+            onView={setView}
+          />
+          <MetricPanel
+            metric={metric}
+            onMetric={setMetricId}
+            band={band}
+            meshShown={band === 'areas' && grids.length > 0 && !!view && view.zoom >= GRID_MIN_ZOOM}
+            scale={band === 'grids' ? gridScale : areaScale}
+            hasValues={bandValues !== null}
+            palette={palette}
+            formatValue={formatValue}
+            threshold={threshold}
+            onThreshold={(v) => setThresholds((s) => ({ ...s, [thresholdKey]: v }))}
+          />
+          {loading ? (
+            <p className="map-status" role="status">
+              {t('common.loading')}
+            </p>
+          ) : null}
+        </div>
+        <aside className="command-side" aria-label={t('command.side.label')}>
+          <SelectionPanel code={selectedGrid} onClose={() => setSelectedGrid(null)} />
+          {data ? (
+            <AreaList
+              data={data}
+              values={data.isLeaf ? gridValues : areaValues}
+              alerts={(data.isLeaf ? gridScale : areaScale).alerts}
+              formatValue={formatValue}
+              selectedGrid={selectedGrid}
+              onDrill={drill}
+              onSelectGrid={setSelectedGrid}
+            />
+          ) : null}
+          <PendingPanels />
+        </aside>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,118 @@
+import type { ExpressionSpecification, LayerSpecification, StyleSpecification } from 'maplibre-gl';
+import { NO_DATA_COLOR } from './choropleth-scale.ts';
+
+/** Unit grids are ~100 m: from zoom 12 (≈3 px a grid) they read as a fine mesh rather than noise. */
+export const GRID_MIN_ZOOM = 12;
+
+export const SOURCES = { scope: 'scope', areas: 'areas', grids: 'grids' } as const;
+export const LAYERS = {
+  scopeFill: 'scope-fill',
+  areasFill: 'areas-fill',
+  areasAlertFill: 'areas-alert-fill',
+  areasLine: 'areas-line',
+  areasAlertLine: 'areas-alert-line',
+  areasHover: 'areas-hover',
+  gridsFill: 'grids-fill',
+  gridsAlertFill: 'grids-alert-fill',
+  gridsLine: 'grids-line',
+  gridsAlertLine: 'grids-alert-line',
+  gridsHover: 'grids-hover',
+  scopeLine: 'scope-line',
+} as const;
+
+const EMPTY = { type: 'FeatureCollection' as const, features: [] };
+const hovered: ExpressionSpecification = ['boolean', ['feature-state', 'hover'], false];
+const selected: ExpressionSpecification = ['boolean', ['feature-state', 'selected'], false];
+
+// No tiles, no glyphs, no sprites: the map is drawn from our own polygons and works offline or air-gapped.
+export function blankStyle(): StyleSpecification {
+  return {
+    version: 8,
+    sources: {
+      [SOURCES.scope]: { type: 'geojson', data: EMPTY },
+      [SOURCES.areas]: { type: 'geojson', data: EMPTY, promoteId: 'id' },
+      [SOURCES.grids]: { type: 'geojson', data: EMPTY, promoteId: 'code' },
+    },
+    layers: [{ id: 'background', type: 'background', paint: { 'background-color': '#070d18' } }, ...layers()],
+  };
+}
+
+function layers(): LayerSpecification[] {
+  return [
+    { id: LAYERS.scopeFill, type: 'fill', source: SOURCES.scope, paint: { 'fill-color': '#0d1626' } },
+    {
+      id: LAYERS.areasFill,
+      type: 'fill',
+      source: SOURCES.areas,
+      paint: { 'fill-color': NO_DATA_COLOR, 'fill-opacity': 0.92 },
+    },
+    {
+      id: LAYERS.areasAlertFill,
+      type: 'fill',
+      source: SOURCES.areas,
+      paint: { 'fill-color': '#ff2d55', 'fill-opacity': 0 },
+    },
+    {
+      id: LAYERS.gridsFill,
+      type: 'fill',
+      source: SOURCES.grids,
+      minzoom: GRID_MIN_ZOOM,
+      paint: { 'fill-color': NO_DATA_COLOR, 'fill-opacity': 0 },
+    },
+    {
+      id: LAYERS.gridsAlertFill,
+      type: 'fill',
+      source: SOURCES.grids,
+      minzoom: GRID_MIN_ZOOM,
+      paint: { 'fill-color': '#ff2d55', 'fill-opacity': 0 },
+    },
+    {
+      id: LAYERS.gridsLine,
+      type: 'line',
+      source: SOURCES.grids,
+      minzoom: GRID_MIN_ZOOM,
+      paint: { 'line-color': '#4b6a94', 'line-width': 0.6, 'line-opacity': 0.7 },
+    },
+    {
+      id: LAYERS.gridsAlertLine,
+      type: 'line',
+      source: SOURCES.grids,
+      minzoom: GRID_MIN_ZOOM,
+      paint: { 'line-color': '#ff4d6d', 'line-width': 2, 'line-opacity': 0 },
+    },
+    {
+      id: LAYERS.areasLine,
+      type: 'line',
+      source: SOURCES.areas,
+      paint: { 'line-color': '#7fa7d9', 'line-width': 1.4, 'line-opacity': 0.9 },
+    },
+    {
+      id: LAYERS.areasAlertLine,
+      type: 'line',
+      source: SOURCES.areas,
+      paint: { 'line-color': '#ff4d6d', 'line-width': 2.5, 'line-opacity': 0 },
+    },
+    {
+      id: LAYERS.gridsHover,
+      type: 'line',
+      source: SOURCES.grids,
+      minzoom: GRID_MIN_ZOOM,
+      paint: {
+        'line-color': ['case', selected, '#fde047', '#e2f3ff'],
+        'line-width': ['case', selected, 3, hovered, 2, 0],
+      },
+    },
+    {
+      id: LAYERS.areasHover,
+      type: 'line',
+      source: SOURCES.areas,
+      paint: { 'line-color': '#e2f3ff', 'line-width': ['case', hovered, 3, 0] },
+    },
+    {
+      id: LAYERS.scopeLine,
+      type: 'line',
+      source: SOURCES.scope,
+      paint: { 'line-color': '#38bdf8', 'line-width': 2.2 },
+    },
+  ];
+}

@@ -1,0 +1,100 @@
+import type { GridFeature, JurisdictionFeature } from '../../api/types.ts';
+import type { PaletteId } from './map/choropleth-scale.ts';
+
+export type Values = Record<string, number>;
+
+export interface MetricInput {
+  areas: readonly JurisdictionFeature[];
+  /** Grids drawn on the map (a community's, or those in view when zoomed in). */
+  grids: readonly GridFeature[];
+  /** Every grid under the focus, without geometry; null until loaded or when the metric does not need it. */
+  gridIndex: readonly GridFeature[] | null;
+}
+
+/** A figure the map can colour by; `areas`/`grids` return null where the figure has no meaning. */
+export interface Metric {
+  id: string;
+  palette: PaletteId;
+  unit: 'count' | 'm2';
+  needsGridIndex: boolean;
+  areas(input: MetricInput): Values | null;
+  grids(input: MetricInput): Values | null;
+}
+
+/** A metric whose API is still being built: listed so operators know it is coming, never drawn. */
+export interface PendingMetric {
+  id: string;
+  apiKey: 'status' | 'tracing' | 'incidents' | 'campaigns';
+}
+
+const byId = <F extends { id: string }>(features: readonly F[], value: (f: F) => number | null | undefined): Values => {
+  const out: Values = {};
+  for (const f of features) {
+    const v = value(f);
+    if (typeof v === 'number' && Number.isFinite(v)) out[f.id] = v;
+  }
+  return out;
+};
+
+/**
+ * Rolls grid figures up to the areas on the map. Administrative codes nest (a grid's 15-digit code starts
+ * with its community, subdistrict and district codes), so the owning area is a code prefix. Red/yellow
+ * counts per grid will aggregate the same way.
+ */
+export function aggregateToAreas(gridValues: Readonly<Record<string, number>>, areaIds: readonly string[]): Values {
+  const out: Values = {};
+  const byLength = new Map<number, Set<string>>();
+  for (const id of areaIds) {
+    out[id] = 0;
+    const set = byLength.get(id.length) ?? new Set<string>();
+    set.add(id);
+    byLength.set(id.length, set);
+  }
+  for (const [code, v] of Object.entries(gridValues)) {
+    for (const [len, ids] of byLength) {
+      const prefix = code.slice(0, len);
+      if (ids.has(prefix)) {
+        out[prefix] = (out[prefix] ?? 0) + v;
+        break;
+      }
+    }
+  }
+  return out;
+}
+
+export const METRICS: readonly Metric[] = [
+  {
+    id: 'gridCount',
+    palette: 'blue',
+    unit: 'count',
+    needsGridIndex: true,
+    areas: ({ areas, gridIndex }) =>
+      gridIndex
+        ? aggregateToAreas(
+            Object.fromEntries(gridIndex.map((g) => [g.properties.code, 1])),
+            areas.map((a) => a.id),
+          )
+        : null,
+    grids: () => null,
+  },
+  {
+    id: 'area',
+    palette: 'blue',
+    unit: 'm2',
+    needsGridIndex: false,
+    areas: ({ areas }) => byId(areas, (f) => f.properties.areaM2),
+    grids: ({ grids }) => (grids.length ? byId(grids, (f) => f.properties.areaM2) : null),
+  },
+];
+
+// Red/yellow counts arrive with the health-status API; they will use the 'heat' palette and fixed thresholds.
+export const PENDING_METRICS: readonly PendingMetric[] = [
+  { id: 'redYellow', apiKey: 'status' },
+  { id: 'activeCases', apiKey: 'tracing' },
+  { id: 'quarantinedHouseholds', apiKey: 'tracing' },
+  { id: 'openIncidents', apiKey: 'incidents' },
+  { id: 'overdueIncidents', apiKey: 'incidents' },
+  { id: 'campaignCoverage', apiKey: 'campaigns' },
+];
+
+export const metricById = (id: string): Metric => METRICS.find((m) => m.id === id) ?? (METRICS[0] as Metric);

@@ -1,0 +1,40 @@
+import { useTranslation } from 'react-i18next';
+import { formatArea, formatNumber, useLanguage } from '../../../i18n/format.ts';
+import type { FocusData } from '../useFocus.ts';
+
+/** Headline figures for the focus. Figures whose API is not built yet say so instead of showing a zero. */
+export function KpiStrip({ data, gridTotal }: { data: FocusData; gridTotal: number | null }) {
+  const { t } = useTranslation();
+  const lang = useLanguage();
+  const p = data.focus.properties;
+  const childLevel = data.areas[0]?.properties.level;
+  return (
+    <dl className="kpis" data-testid="kpis">
+      {!data.isLeaf ? (
+        <div className="kpi">
+          <dt>
+            {childLevel ? t(`levelsPlural.${childLevel}`, { defaultValue: childLevel }) : t('command.figures.areas')}
+          </dt>
+          <dd>{formatNumber(data.areas.length, lang)}</dd>
+        </div>
+      ) : null}
+      <div className="kpi">
+        <dt>{t('command.figures.grids')}</dt>
+        <dd data-testid="kpi-grids">{gridTotal === null ? '…' : formatNumber(gridTotal, lang)}</dd>
+      </div>
+      <div className="kpi">
+        <dt>{t('command.figures.area')}</dt>
+        <dd>{p.areaM2 === null ? '—' : formatArea(p.areaM2, lang)}</dd>
+      </div>
+      {(['red', 'yellow', 'cases', 'incidents'] as const).map((k) => (
+        <div className={`kpi kpi-pending kpi-${k}`} key={k}>
+          <dt>{t(`command.kpi.${k}`)}</dt>
+          <dd>
+            <span aria-hidden="true">—</span>
+            <span className="kpi-note">{t('command.noSourceYet')}</span>
+          </dd>
+        </div>
+      ))}
+    </dl>
+  );
+}

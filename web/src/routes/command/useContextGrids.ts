@@ -1,0 +1,50 @@
+import { useEffect, useState } from 'react';
+import { mapLimit } from '../../api/concurrency.ts';
+import type { GridFeature, JurisdictionFeature } from '../../api/types.ts';
+import { gridsIn } from './grid-cache.ts';
+import { asBbox, bboxIntersects, type Bbox } from './map/geometry.ts';
+import { GRID_MIN_ZOOM } from './map/map-style.ts';
+
+export interface View {
+  zoom: number;
+  bounds: Bbox;
+}
+
+const NONE: GridFeature[] = [];
+
+/**
+ * Above the community level, grids are drawn only when zoomed in, and only for the child areas in view:
+ * the whole city's grids (hundreds of thousands at full scale) are never fetched at once.
+ */
+export function useContextGrids(areas: readonly JurisdictionFeature[], view: View | null): GridFeature[] {
+  const [grids, setGrids] = useState<GridFeature[]>(NONE);
+  const wanted =
+    view && view.zoom >= GRID_MIN_ZOOM
+      ? areas
+          .filter((a) => {
+            const b = asBbox(a.properties.bbox);
+            return b ? bboxIntersects(b, view.bounds) : false;
+          })
+          .map((a) => a.id)
+          .sort()
+          .join(',')
+      : '';
+
+  useEffect(() => {
+    if (!wanted) {
+      setGrids(NONE);
+      return;
+    }
+    let live = true;
+    mapLimit(wanted.split(','), 3, (id) => gridsIn(id).catch(() => NONE))
+      .then((lists) => {
+        if (live) setGrids(lists.flat());
+      })
+      .catch(() => {});
+    return () => {
+      live = false;
+    };
+  }, [wanted]);
+
+  return grids;
+}

@@ -1,0 +1,29 @@
+import { useTranslation } from 'react-i18next';
+import { ComingWithApi } from '../../components/ComingWithApi.tsx';
+import { ScreenTitle } from '../../components/ScreenTitle.tsx';
+import { useSession } from '../../session/SessionContext.tsx';
+import { MyGrids } from './MyGrids.tsx';
+
+export default function WorkerHome() {
+  const { t } = useTranslation();
+  const { session } = useSession();
+  const me = session?.principal.kind === 'staff' ? session.principal : null;
+  return (
+    <div className="screen mobile-screen" data-testid="screen-worker">
+      <ScreenTitle title={t('areas.worker.title')} lead={t('worker.lead')} />
+      {me ? <MyGrids me={me} /> : null}
+      <ComingWithApi
+        title={t('worker.tasks.title')}
+        apiName={t('apis.tasks')}
+        endpoints={[]}
+        features={[t('worker.tasks.f1'), t('worker.tasks.f2'), t('worker.tasks.f3'), t('worker.tasks.f4')]}
+      />
+      <ComingWithApi
+        title={t('worker.incidents.title')}
+        apiName={t('apis.incidents')}
+        endpoints={[]}
+        features={[t('worker.incidents.f1'), t('worker.incidents.f2')]}
+      />
+    </div>
+  );
+}
