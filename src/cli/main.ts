@@ -9,14 +9,15 @@ program
   .showHelpAfterError()
   .configureOutput({ outputError: (str, write) => write(str) });
 
-for (const register of commands) register(program);
-
+// Set before the subcommands are added so they inherit it: usage errors exit 2
+// (scripts depend on it: 0 ok, 1 failed check, 2 usage).
 program.exitOverride((err) => {
-  // commander usage errors exit 2 (scripts depend on it: 0 ok, 1 failed check, 2 usage).
   if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help')
     process.exit(0);
   process.exit(2);
 });
+
+for (const register of commands) register(program);
 
 try {
   await program.parseAsync(process.argv);

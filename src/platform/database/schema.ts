@@ -192,6 +192,7 @@ export interface StatusesTable {
   ruleset_version: number;
   evaluated_at: Timestamp;
   next_check_at: Timestamp | null;
+  summary: Json<Record<string, string>> | null;
 }
 
 export interface StatusHistoryTable {
@@ -206,6 +207,7 @@ export interface StatusHistoryTable {
   ruleset_version: number;
   changed_at: Timestamp;
   cause: string;
+  summary: Json<Record<string, string>> | null;
 }
 
 export interface OverridesTable {

@@ -3,7 +3,19 @@ import { authRoutes } from '../../modules/auth/auth.routes.ts';
 import { gridRoutes } from '../../modules/grids/grids.routes.ts';
 import { jurisdictionRoutes } from '../../modules/jurisdictions/jurisdictions.routes.ts';
 import { registryRoutes } from '../../modules/registry/registry.routes.ts';
+import { importRoutes } from '../../modules/imports/imports.routes.ts';
 import { healthRoutes } from './health.routes.ts';
+import { statusRoutes } from '../../modules/status/status.routes.ts';
+import { codeRoutes } from '../../modules/codes/codes.routes.ts';
 
 /** Every domain module's routes, mounted under /api/v1. Add one line per module. */
-export const routeModules: RouteModule[] = [healthRoutes, authRoutes, jurisdictionRoutes, gridRoutes, registryRoutes];
+export const routeModules: RouteModule[] = [
+  healthRoutes,
+  authRoutes,
+  jurisdictionRoutes,
+  gridRoutes,
+  registryRoutes,
+  importRoutes,
+  statusRoutes,
+  codeRoutes,
+];
