@@ -1,4 +1,6 @@
 import type { Command } from 'commander';
+import { registerExport } from './export.ts';
+import { registerImport } from './import.ts';
 import { registerSeed } from './seed.ts';
 import { registerServe } from './serve.ts';
 import { registerVerify } from './verify.ts';
@@ -10,4 +12,6 @@ export const commands: RegisterCommand[] = [
   registerServe,
   registerSeed,
   registerVerify,
+  registerImport,
+  registerExport,
 ];
