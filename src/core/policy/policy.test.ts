@@ -25,6 +25,13 @@ const OFFICER: Action[] = [
   'resident.write',
   'place.write',
   'staff.read',
+  'incident.report',
+  'incident.read',
+  'incident.act',
+  'incident.evaluate',
+  'task.assign',
+  'campaign.manage',
+  'feed.read',
 ];
 const EXPECTED: Record<StaffRole, Action[]> = {
   grid_worker: [
@@ -34,6 +41,10 @@ const EXPECTED: Record<StaffRole, Action[]> = {
     'resident.write',
     'fact.record_symptom',
     'status.read',
+    'incident.report',
+    'incident.read',
+    'incident.act',
+    'task.work',
   ],
   community_officer: [...OFFICER, 'status.read'],
   subdistrict_officer: [...OFFICER, 'status.read'],
@@ -48,6 +59,11 @@ const EXPECTED: Record<StaffRole, Action[]> = {
     'override.propose',
     'override.decide',
     'ruleset.publish',
+    'incident.report',
+    'incident.read',
+    'incident.act',
+    'task.work',
+    'feed.read',
   ],
   lab: ['fact.record_test'],
   venue_operator: [],
@@ -69,9 +85,12 @@ const EXPECTED: Record<StaffRole, Action[]> = {
     'registry.export',
     'key.rotate',
     'trust.import',
+    'incident.configure',
   ],
 };
 const PUBLIC: Action[] = ['jurisdiction.read', 'grid.read', 'place.read'];
+/** Allowed to every resident wherever the target lies. */
+const ANY_RESIDENT: Action[] = ['incident.report'];
 
 describe('authorization matrix: role × action × scope', () => {
   for (const role of STAFF_ROLES) {
@@ -94,13 +113,26 @@ describe('authorization matrix: role × action × scope', () => {
       const other = authorize(r, action, { householdId: 'h2', jurisdictionPath: COMMUNITY }).allow;
       const expectedOwn =
         PUBLIC.includes(action) ||
+        ANY_RESIDENT.includes(action) ||
         ['household.read', 'resident.read', 'fact.record_symptom', 'status.read'].includes(action);
       expect(own, action).toBe(expectedOwn);
-      expect(other, action).toBe(PUBLIC.includes(action));
+      expect(other, action).toBe(PUBLIC.includes(action) || ANY_RESIDENT.includes(action));
     }
   });
 
-  it('anonymous callers and device tokens get public information only', () => {
+  it('residents read only the incidents they reported', () => {
+    const r: Principal = { kind: 'resident', id: 'r1', householdId: 'h1' };
+    for (const action of ACTIONS) {
+      const own = authorize(r, action, { reporterId: 'r1', jurisdictionPath: COMMUNITY }).allow;
+      const other = authorize(r, action, { reporterId: 'r2', jurisdictionPath: COMMUNITY }).allow;
+      const base = PUBLIC.includes(action) || ANY_RESIDENT.includes(action);
+      expect(own, action).toBe(base || action === 'incident.read');
+      expect(other, action).toBe(base);
+    }
+    expect(authorize(r, 'incident.read', { reporterId: 'r2' }).reason).toMatch(/incidents they reported/);
+  });
+
+  it('anonymous callers get public information only; device tokens may also report incidents in scope', () => {
     const anon: Principal = { kind: 'anonymous' };
     const device: Principal = {
       kind: 'device',
@@ -112,8 +144,11 @@ describe('authorization matrix: role × action × scope', () => {
     };
     for (const action of ACTIONS) {
       expect(authorize(anon, action, { jurisdictionPath: COMMUNITY }).allow).toBe(PUBLIC.includes(action));
-      expect(authorize(device, action, { jurisdictionPath: COMMUNITY }).allow).toBe(PUBLIC.includes(action));
+      expect(authorize(device, action, { jurisdictionPath: COMMUNITY }).allow, action).toBe(
+        PUBLIC.includes(action) || action === 'incident.report',
+      );
     }
+    expect(authorize(device, 'incident.report', { jurisdictionPath: `${OTHER_DISTRICT}.990102001` }).allow).toBe(false);
   });
 
   it('lab tokens may record test results only, and only within their scope', () => {

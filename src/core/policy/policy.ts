@@ -31,7 +31,16 @@ export type Action =
   | 'override.decide'
   | 'ruleset.publish'
   | 'key.rotate'
-  | 'trust.import';
+  | 'trust.import'
+  | 'incident.report'
+  | 'incident.read'
+  | 'incident.act'
+  | 'incident.evaluate'
+  | 'incident.configure'
+  | 'task.work'
+  | 'task.assign'
+  | 'campaign.manage'
+  | 'feed.read';
 
 export const ACTIONS: readonly Action[] = [
   'jurisdiction.read',
@@ -60,6 +69,15 @@ export const ACTIONS: readonly Action[] = [
   'ruleset.publish',
   'key.rotate',
   'trust.import',
+  'incident.report',
+  'incident.read',
+  'incident.act',
+  'incident.evaluate',
+  'incident.configure',
+  'task.work',
+  'task.assign',
+  'campaign.manage',
+  'feed.read',
 ];
 
 /** What the action touches: where it lies in the tree and, for personal data, whose it is. */
@@ -70,6 +88,8 @@ export interface Target {
   householdId?: string | null;
   /** Staff member who operates the object (venue operators act on their own places). */
   operatorId?: string | null;
+  /** Who reported the object (residents see the incidents they reported). */
+  reporterId?: string | null;
 }
 
 export interface Decision {
@@ -81,12 +101,15 @@ type Rule =
   | { who: 'public' }
   | { who: 'staff'; roles: readonly StaffRole[] }
   | { who: 'resident-own-household' }
+  | { who: 'any-resident' }
+  | { who: 'resident-own-report' }
   | { who: 'operator-own-place' }
   | { who: 'device'; kinds: readonly DeviceKind[] };
 
 const OFFICERS = ['community_officer', 'subdistrict_officer', 'district_officer'] as const;
 const REGISTRY_READERS = ['grid_worker', ...OFFICERS, 'health_officer', 'admin'] as const;
 const REGISTRY_WRITERS = ['grid_worker', ...OFFICERS, 'admin'] as const;
+const INCIDENT_STAFF = ['grid_worker', 'health_officer', ...OFFICERS] as const;
 
 const RULES: Record<Action, readonly Rule[]> = {
   'jurisdiction.read': [{ who: 'public' }],
@@ -126,6 +149,23 @@ const RULES: Record<Action, readonly Rule[]> = {
   'ruleset.publish': [{ who: 'staff', roles: ['health_officer'] }],
   'key.rotate': [{ who: 'staff', roles: ['admin'] }],
   'trust.import': [{ who: 'staff', roles: ['admin'] }],
+  // Grid operations. Any resident may report a problem anywhere, and Open311 apps report on the public's behalf
+  // through device tokens; staff report, read and act within their jurisdiction. The workflow state machine
+  // then decides which step each role may take.
+  'incident.report': [
+    { who: 'any-resident' },
+    { who: 'staff', roles: INCIDENT_STAFF },
+    { who: 'device', kinds: ['device'] },
+  ],
+  'incident.read': [{ who: 'staff', roles: INCIDENT_STAFF }, { who: 'resident-own-report' }],
+  'incident.act': [{ who: 'staff', roles: INCIDENT_STAFF }],
+  'incident.evaluate': [{ who: 'staff', roles: OFFICERS }],
+  'incident.configure': [{ who: 'staff', roles: ['admin'] }],
+  'task.work': [{ who: 'staff', roles: ['grid_worker', 'health_officer'] }],
+  'task.assign': [{ who: 'staff', roles: OFFICERS }],
+  'campaign.manage': [{ who: 'staff', roles: OFFICERS }],
+  // The command-center feed shows counts and grids, never people; still, only staff who run operations see it.
+  'feed.read': [{ who: 'staff', roles: [...OFFICERS, 'health_officer'] }],
 };
 
 /** True when `path` is `scope` or lies below it in the tree. */
@@ -164,6 +204,16 @@ export function authorize(principal: Principal, action: Action, target: Target =
         lastReason = `${principal.deviceKind} token ${principal.id} may ${action} only within jurisdiction ${principal.scopeId}`;
         break;
       }
+      case 'any-resident': {
+        if (principal.kind === 'resident') return { allow: true, reason: 'any resident' };
+        break;
+      }
+      case 'resident-own-report': {
+        if (principal.kind !== 'resident') break;
+        if (target.reporterId && target.reporterId === principal.id) return { allow: true, reason: 'own report' };
+        lastReason = 'residents may see only the incidents they reported';
+        break;
+      }
       case 'operator-own-place': {
         if (principal.kind !== 'staff' || principal.role !== 'venue_operator') break;
         if (target.operatorId && target.operatorId === principal.id) return { allow: true, reason: 'own place' };
@@ -180,7 +230,8 @@ export function rolesAllowed(action: Action): ReadonlyArray<Role | 'public'> {
   for (const r of RULES[action]) {
     if (r.who === 'public') out.push('public');
     else if (r.who === 'staff') out.push(...r.roles);
-    else if (r.who === 'resident-own-household') out.push('resident');
+    else if (r.who === 'resident-own-household' || r.who === 'any-resident' || r.who === 'resident-own-report')
+      out.push('resident');
     else if (r.who === 'device') continue;
     else out.push('venue_operator');
   }
