@@ -24,7 +24,15 @@ const forbiddenInCore = [
 
 export default tseslint.config(
   {
-    ignores: ['node_modules/**', 'dist/**', 'data/**', 'web/dist/**', 'test-artifacts/**', 'bench/results/**', 'coverage/**'],
+    ignores: [
+      'node_modules/**',
+      'dist/**',
+      'data/**',
+      'web/dist/**',
+      'test-artifacts/**',
+      'bench/results/**',
+      'coverage/**',
+    ],
   },
   js.configs.recommended,
   ...tseslint.configs.recommended,
@@ -40,9 +48,15 @@ export default tseslint.config(
       'no-restricted-imports': [
         'error',
         {
-          paths: forbiddenInCore.map((name) => ({ name, message: 'core/ is pure: pass I/O in from modules/ or platform/.' })),
+          paths: forbiddenInCore.map((name) => ({
+            name,
+            message: 'core/ is pure: pass I/O in from modules/ or platform/.',
+          })),
           patterns: [
-            { group: ['**/platform/**', '**/modules/**', '**/cli/**'], message: 'core/ must not depend on outer layers.' },
+            {
+              group: ['**/platform/**', '**/modules/**', '**/cli/**'],
+              message: 'core/ must not depend on outer layers.',
+            },
           ],
         },
       ],
@@ -58,7 +72,10 @@ export default tseslint.config(
       ],
       'no-restricted-syntax': [
         'error',
-        { selector: "NewExpression[callee.name='Date'][arguments.length=0]", message: 'core/ takes time as a parameter.' },
+        {
+          selector: "NewExpression[callee.name='Date'][arguments.length=0]",
+          message: 'core/ takes time as a parameter.',
+        },
       ],
     },
   },

@@ -17,13 +17,15 @@ const bench: Bench = async ({ quick }) => {
         env: { ...process.env, ...db.env, LOG_LEVEL: 'warn' },
         stdio: 'ignore',
       });
-      const rt = await createRuntime(loadConfig({ ...db.env, LOG_LEVEL: 'silent' }), { logger: createLogger('silent') });
-      const points = (await rt.ctx.db.selectFrom('households').select(['lat', 'lng']).limit(5000).execute()).map((p) => [
-        p.lat,
-        p.lng,
-      ]);
+      const rt = await createRuntime(loadConfig({ ...db.env, LOG_LEVEL: 'silent' }), {
+        logger: createLogger('silent'),
+      });
+      const points = (await rt.ctx.db.selectFrom('households').select(['lat', 'lng']).limit(5000).execute()).map(
+        (p) => [p.lat, p.lng],
+      );
       const n = quick ? 5_000 : 20_000;
-      for (let i = 0; i < 500; i++) await locateGridCode(rt.ctx.db, points[i % points.length]![0]!, points[i % points.length]![1]!);
+      for (let i = 0; i < 500; i++)
+        await locateGridCode(rt.ctx.db, points[i % points.length]![0]!, points[i % points.length]![1]!);
       const t0 = performance.now();
       for (let i = 0; i < n; i++) {
         const [lat, lng] = points[i % points.length]!;
@@ -31,7 +33,12 @@ const bench: Bench = async ({ quick }) => {
       }
       const perSec = n / ((performance.now() - t0) / 1000);
       await rt.close();
-      out.push({ name: 'locate via service', value: Math.round(perSec), unit: 'lookups/s', notes: `${kind}, sequential` });
+      out.push({
+        name: 'locate via service',
+        value: Math.round(perSec),
+        unit: 'lookups/s',
+        notes: `${kind}, sequential`,
+      });
 
       const port = 18000 + Math.floor(Math.random() * 1000);
       const server = spawn(process.execPath, ['bin/tessera.js', 'serve'], {

@@ -18,8 +18,18 @@ const bench: Bench = async ({ quick }) => {
       const wall = (performance.now() - t0) / 1000;
       const r = JSON.parse(stdout) as { peakRssMb: number; residents: number; grids: number };
       out.push(
-        { name: `seed ${residents.toLocaleString('en-US')} residents: wall time`, value: wall, unit: 's', notes: `${kind}, ${r.grids} grids` },
-        { name: `seed ${residents.toLocaleString('en-US')} residents: peak RSS`, value: r.peakRssMb, unit: 'MiB', notes: kind },
+        {
+          name: `seed ${residents.toLocaleString('en-US')} residents: wall time`,
+          value: wall,
+          unit: 's',
+          notes: `${kind}, ${r.grids} grids`,
+        },
+        {
+          name: `seed ${residents.toLocaleString('en-US')} residents: peak RSS`,
+          value: r.peakRssMb,
+          unit: 'MiB',
+          notes: kind,
+        },
       );
     } finally {
       await db.drop();

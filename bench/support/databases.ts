@@ -6,7 +6,9 @@ import pg from 'pg';
 export const BENCH_PG_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
 /** A throwaway database per benchmark run: a temp DATA_DIR for PGlite, a fresh database on the server. */
-export async function freshDatabase(kind: 'pglite' | 'postgres'): Promise<{ env: Record<string, string>; drop(): Promise<void> }> {
+export async function freshDatabase(
+  kind: 'pglite' | 'postgres',
+): Promise<{ env: Record<string, string>; drop(): Promise<void> }> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'tessera-bench-'));
   if (kind === 'pglite') {
     return { env: { DATA_DIR: dataDir }, drop: async () => rmSync(dataDir, { recursive: true, force: true }) };

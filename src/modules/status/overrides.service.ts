@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { authorize } from '../../core/policy/policy.ts';
 import type { Principal } from '../../core/policy/roles.ts';
-import type { OVERRIDE_REASONS} from '../../core/rules/index.ts';
+import type { OVERRIDE_REASONS } from '../../core/rules/index.ts';
 import { parseFact } from '../../core/rules/index.ts';
 import type { AppContext } from '../../platform/context.ts';
 import { emitEvent } from '../../platform/events/outbox.ts';

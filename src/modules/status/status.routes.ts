@@ -119,12 +119,10 @@ export const statusRoutes: RouteModule = (app, ctx) => {
     },
     async (req, reply) => {
       const r = await recordFact(ctx, requireSignedIn(req), req.body);
-      return reply
-        .status(201)
-        .send({
-          fact: r.fact as unknown as Record<string, unknown>,
-          status: r.status as unknown as Record<string, unknown>,
-        });
+      return reply.status(201).send({
+        fact: r.fact as unknown as Record<string, unknown>,
+        status: r.status as unknown as Record<string, unknown>,
+      });
     },
   );
 
@@ -309,12 +307,10 @@ export const statusRoutes: RouteModule = (app, ctx) => {
         onsetAt: req.body.onsetAt,
         provenance: { source: 'self_reported' },
       });
-      return reply
-        .status(201)
-        .send({
-          fact: r.fact as unknown as Record<string, unknown>,
-          status: r.status as unknown as Record<string, unknown>,
-        });
+      return reply.status(201).send({
+        fact: r.fact as unknown as Record<string, unknown>,
+        status: r.status as unknown as Record<string, unknown>,
+      });
     },
   );
 
