@@ -29,6 +29,9 @@ export interface OpenDatabaseOptions {
   poolSize?: number | undefined;
 }
 
+/** The PostgreSQL schema a handle is confined to (test isolation), so the migrator keeps its tables there too. */
+export const schemaOf = new WeakMap<Database, string>();
+
 export async function openDatabase(options: OpenDatabaseOptions): Promise<DatabaseHandle> {
   if (options.databaseUrl) {
     const pool = new pg.Pool({
@@ -45,6 +48,7 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
       throw new Error(`Cannot connect to PostgreSQL at DATABASE_URL: ${(err as Error).message}`);
     }
     const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+    if (options.schema) schemaOf.set(db, options.schema);
     return { db, kind: 'postgres', close: () => db.destroy() };
   }
   const dir = options.dataDir ?? './data';

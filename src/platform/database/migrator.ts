@@ -2,7 +2,7 @@ import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Migrator, type Migration, type MigrationProvider } from 'kysely';
-import type { Database } from './database.ts';
+import { schemaOf, type Database } from './database.ts';
 
 // Timestamped migrations: every `YYYYMMDDTHHMMSS_name.ts` file in ./migrations, applied in name order.
 const migrationsDir = path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations');
@@ -24,8 +24,14 @@ const provider: MigrationProvider = {
   },
 };
 
+// Kysely looks for its bookkeeping tables in every schema; pin them to ours so parallel test schemas never mix.
+function migratorFor(db: Database): Migrator {
+  const schema = schemaOf.get(db);
+  return new Migrator({ db, provider, ...(schema ? { migrationTableSchema: schema } : {}) });
+}
+
 export async function migrateToLatest(db: Database): Promise<string | null> {
-  const migrator = new Migrator({ db, provider });
+  const migrator = migratorFor(db);
   const { error, results } = await migrator.migrateToLatest();
   const failed = results?.find((r) => r.status === 'Error');
   if (error || failed) {
@@ -37,7 +43,7 @@ export async function migrateToLatest(db: Database): Promise<string | null> {
 }
 
 export async function appliedMigration(db: Database): Promise<string | null> {
-  const migrator = new Migrator({ db, provider });
+  const migrator = migratorFor(db);
   const list = await migrator.getMigrations();
   return list.filter((m) => m.executedAt).at(-1)?.name ?? null;
 }
