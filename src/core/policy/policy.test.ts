@@ -46,9 +46,9 @@ const EXPECTED: Record<StaffRole, Action[]> = {
     'incident.act',
     'task.work',
   ],
-  community_officer: [...OFFICER, 'status.read'],
-  subdistrict_officer: [...OFFICER, 'status.read'],
-  district_officer: [...OFFICER, 'status.read', 'override.decide'],
+  community_officer: [...OFFICER, 'status.read', 'stats.read'],
+  subdistrict_officer: [...OFFICER, 'status.read', 'stats.read'],
+  district_officer: [...OFFICER, 'status.read', 'override.decide', 'stats.read'],
   health_officer: [
     'household.read',
     'resident.read',
@@ -59,16 +59,23 @@ const EXPECTED: Record<StaffRole, Action[]> = {
     'override.propose',
     'override.decide',
     'ruleset.publish',
+    'appeal.review',
+    'lab_result.submit',
+    'case.read',
+    'case.manage',
+    'exposure.review',
+    'risk_area.designate',
     'incident.report',
     'incident.read',
     'incident.act',
     'task.work',
     'feed.read',
+    'stats.read',
   ],
-  lab: ['fact.record_test'],
+  lab: ['fact.record_test', 'lab_result.submit'],
   venue_operator: [],
   verifier: [],
-  auditor: ['staff.read', 'audit.read'],
+  auditor: ['staff.read', 'audit.read', 'anomaly.read', 'anomaly.resolve', 'certificate.countersign', 'export.approve', 'stats.read'],
   admin: [
     'jurisdiction.write',
     'grid.write',
@@ -85,7 +92,12 @@ const EXPECTED: Record<StaffRole, Action[]> = {
     'registry.export',
     'key.rotate',
     'trust.import',
+    'emergency.declare',
+    'retention.purge',
+    'export.request',
+    'export.approve',
     'incident.configure',
+    'stats.read',
   ],
 };
 const PUBLIC: Action[] = ['jurisdiction.read', 'grid.read', 'place.read'];
@@ -114,7 +126,7 @@ describe('authorization matrix: role × action × scope', () => {
       const expectedOwn =
         PUBLIC.includes(action) ||
         ANY_RESIDENT.includes(action) ||
-        ['household.read', 'resident.read', 'fact.record_symptom', 'status.read'].includes(action);
+        ['household.read', 'resident.read', 'fact.record_symptom', 'status.read', 'scan.record'].includes(action);
       expect(own, action).toBe(expectedOwn);
       expect(other, action).toBe(PUBLIC.includes(action) || ANY_RESIDENT.includes(action));
     }
@@ -145,10 +157,11 @@ describe('authorization matrix: role × action × scope', () => {
     for (const action of ACTIONS) {
       expect(authorize(anon, action, { jurisdictionPath: COMMUNITY }).allow).toBe(PUBLIC.includes(action));
       expect(authorize(device, action, { jurisdictionPath: COMMUNITY }).allow, action).toBe(
-        PUBLIC.includes(action) || action === 'incident.report',
+        PUBLIC.includes(action) || action === 'incident.report' || action === 'scan.record',
       );
     }
     expect(authorize(device, 'incident.report', { jurisdictionPath: `${OTHER_DISTRICT}.990102001` }).allow).toBe(false);
+    expect(authorize(device, 'scan.record', { jurisdictionPath: `${OTHER_DISTRICT}.990102001` }).allow).toBe(false);
   });
 
   it('lab tokens may record test results only, and only within their scope', () => {
@@ -161,7 +174,7 @@ describe('authorization matrix: role × action × scope', () => {
       placeId: null,
     };
     for (const action of ACTIONS) {
-      const expected = PUBLIC.includes(action) || action === 'fact.record_test';
+      const expected = PUBLIC.includes(action) || action === 'fact.record_test' || action === 'lab_result.submit';
       expect(authorize(lab, action, { jurisdictionPath: COMMUNITY }).allow, action).toBe(expected);
     }
     expect(authorize(lab, 'fact.record_test', { jurisdictionPath: `${OTHER_DISTRICT}.990102001` }).allow).toBe(false);

@@ -23,6 +23,14 @@ export type Action =
   | 'registry.import'
   | 'registry.export'
   | 'audit.read'
+  | 'appeal.review'
+  | 'anomaly.read'
+  | 'anomaly.resolve'
+  | 'emergency.declare'
+  | 'retention.purge'
+  | 'certificate.countersign'
+  | 'export.request'
+  | 'export.approve'
   | 'fact.record_test'
   | 'fact.record_clinical'
   | 'fact.record_symptom'
@@ -32,6 +40,12 @@ export type Action =
   | 'ruleset.publish'
   | 'key.rotate'
   | 'trust.import'
+  | 'scan.record'
+  | 'lab_result.submit'
+  | 'case.read'
+  | 'case.manage'
+  | 'exposure.review'
+  | 'risk_area.designate'
   | 'incident.report'
   | 'incident.read'
   | 'incident.act'
@@ -40,7 +54,8 @@ export type Action =
   | 'task.work'
   | 'task.assign'
   | 'campaign.manage'
-  | 'feed.read';
+  | 'feed.read'
+  | 'stats.read';
 
 export const ACTIONS: readonly Action[] = [
   'jurisdiction.read',
@@ -60,6 +75,14 @@ export const ACTIONS: readonly Action[] = [
   'registry.import',
   'registry.export',
   'audit.read',
+  'appeal.review',
+  'anomaly.read',
+  'anomaly.resolve',
+  'emergency.declare',
+  'retention.purge',
+  'certificate.countersign',
+  'export.request',
+  'export.approve',
   'fact.record_test',
   'fact.record_clinical',
   'fact.record_symptom',
@@ -69,6 +92,12 @@ export const ACTIONS: readonly Action[] = [
   'ruleset.publish',
   'key.rotate',
   'trust.import',
+  'scan.record',
+  'lab_result.submit',
+  'case.read',
+  'case.manage',
+  'exposure.review',
+  'risk_area.designate',
   'incident.report',
   'incident.read',
   'incident.act',
@@ -78,6 +107,7 @@ export const ACTIONS: readonly Action[] = [
   'task.assign',
   'campaign.manage',
   'feed.read',
+  'stats.read',
 ];
 
 /** What the action touches: where it lies in the tree and, for personal data, whose it is. */
@@ -129,6 +159,17 @@ const RULES: Record<Action, readonly Rule[]> = {
   'registry.import': [{ who: 'staff', roles: ['admin'] }],
   'registry.export': [{ who: 'staff', roles: ['admin'] }],
   'audit.read': [{ who: 'staff', roles: ['auditor'] }],
+  // Accountability: appeals go to health officers; auditors read and resolve anomaly flags and countersign
+  // deletion certificates; administrators declare emergencies and run purges; a bulk export of personal data is
+  // requested by one administrator and approved by another administrator or an auditor.
+  'appeal.review': [{ who: 'staff', roles: ['health_officer'] }],
+  'anomaly.read': [{ who: 'staff', roles: ['auditor'] }],
+  'anomaly.resolve': [{ who: 'staff', roles: ['auditor'] }],
+  'emergency.declare': [{ who: 'staff', roles: ['admin'] }],
+  'retention.purge': [{ who: 'staff', roles: ['admin'] }],
+  'certificate.countersign': [{ who: 'staff', roles: ['auditor'] }],
+  'export.request': [{ who: 'staff', roles: ['admin'] }],
+  'export.approve': [{ who: 'staff', roles: ['admin', 'auditor'] }],
   // Health facts: labs report tests; health officers record clinical and epidemiological facts; symptoms may also
   // be self-reported (the resident's own record) or noted by the grid worker on a visit.
   'fact.record_test': [
@@ -149,6 +190,20 @@ const RULES: Record<Action, readonly Rule[]> = {
   'ruleset.publish': [{ who: 'staff', roles: ['health_officer'] }],
   'key.rotate': [{ who: 'staff', roles: ['admin'] }],
   'trust.import': [{ who: 'staff', roles: ['admin'] }],
+  // Contact tracing. Residents record their own scans of place codes and checkpoint devices scan residents' codes
+  // within their scope; labs submit results; cases, exposure review and risk areas are the epidemiologists' (health
+  // officers') work.
+  'scan.record': [{ who: 'resident-own-household' }, { who: 'device', kinds: ['device'] }],
+  'lab_result.submit': [
+    { who: 'staff', roles: ['lab', 'health_officer'] },
+    { who: 'device', kinds: ['lab'] },
+  ],
+  'case.read': [{ who: 'staff', roles: ['health_officer'] }],
+  'case.manage': [{ who: 'staff', roles: ['health_officer'] }],
+  'exposure.review': [{ who: 'staff', roles: ['health_officer'] }],
+  'risk_area.designate': [{ who: 'staff', roles: ['health_officer'] }],
+  // Aggregated counts for the command center: officers, health officers, auditors and administrators.
+  'stats.read': [{ who: 'staff', roles: [...OFFICERS, 'health_officer', 'auditor', 'admin'] }],
   // Grid operations. Any resident may report a problem anywhere, and Open311 apps report on the public's behalf
   // through device tokens; staff report, read and act within their jurisdiction. The workflow state machine
   // then decides which step each role may take.

@@ -1,0 +1,104 @@
+import { beforeAll, expect, it } from 'vitest';
+import type { FastifyInstance } from 'fastify';
+import { describeEachBackend } from '../../../test/support/backends.ts';
+import { staffAuth, testServer } from '../../../test/support/http.ts';
+import { seedDemoCity } from '../demo/demo-seed.service.ts';
+import { recordFact } from '../status/facts.service.ts';
+
+describeEachBackend('command-center statistics', (env) => {
+  let app: FastifyInstance;
+  beforeAll(async () => {
+    await seedDemoCity(env().ctx, { seed: 5, residents: 1200 });
+    app = await testServer(env().ctx);
+    // Two positives in the first grid, one symptom report (yellow) in another.
+    const people = await env()
+      .ctx.db.selectFrom('residents')
+      .innerJoin('households', 'households.id', 'residents.household_id')
+      .select(['residents.id', 'households.grid_code'])
+      .orderBy('households.grid_code')
+      .orderBy('residents.id')
+      .execute();
+    const lab = await env()
+      .ctx.db.selectFrom('staff')
+      .select('id')
+      .where('username', '=', 'health')
+      .executeTakeFirstOrThrow();
+    const officer = {
+      kind: 'staff' as const,
+      id: lab.id,
+      role: 'health_officer' as const,
+      scopeId: '990100',
+      scopePath: '990000.990100',
+    };
+    const now = env().clock.now().toISOString();
+    const first = people.filter((p) => p.grid_code === people[0]!.grid_code);
+    for (const p of first.slice(0, 2))
+      await recordFact(env().ctx, officer, {
+        personId: p.id,
+        kind: 'test_result',
+        method: 'pcr',
+        result: 'positive',
+        specimenCollectedAt: now,
+        occurredAt: now,
+        provenance: { source: 'lab', labId: 'l1', specimenId: `s-${p.id.slice(0, 8)}` },
+      });
+    const other = people.find((p) => p.grid_code !== people[0]!.grid_code)!;
+    await recordFact(env().ctx, officer, {
+      personId: other.id,
+      kind: 'symptom_report',
+      symptoms: ['fever'],
+      onsetAt: null,
+      occurredAt: now,
+      provenance: { source: 'officer', officerId: lab.id },
+    });
+  });
+
+  it('rolls red and yellow counts up from grids to each child area', async () => {
+    const officer = await staffAuth(app, 'city.officer');
+    const res = await app.inject({
+      url: '/api/v1/stats/areas?parent=990100&metrics=red,yellow,residents',
+      headers: officer,
+    });
+    expect(res.statusCode).toBe(200);
+    const body = res.json();
+    expect(body.level).toBe('jurisdiction');
+    const total = (k: string) =>
+      body.items.reduce((s: number, i: { values: Record<string, number> }) => s + i.values[k]!, 0);
+    expect(total('red')).toBe(2);
+    expect(total('yellow')).toBe(1);
+    const residents = await env()
+      .ctx.db.selectFrom('residents')
+      .select((eb) => eb.fn.countAll().as('n'))
+      .executeTakeFirst();
+    expect(total('residents')).toBe(Number(residents?.n));
+    const grids = await app.inject({ url: '/api/v1/stats/areas?parent=990101001001&metrics=red', headers: officer });
+    expect(grids.json().level).toBe('grid');
+    expect(grids.json().items.every((i: { id: string }) => /^\d{15}$/.test(i.id))).toBe(true);
+  });
+
+  it('refuses unknown metrics, anonymous callers and areas outside the scope', async () => {
+    const officer = await staffAuth(app, 'city.officer');
+    const unknown = await app.inject({ url: '/api/v1/stats/areas?parent=990100&metrics=protests', headers: officer });
+    expect(unknown.statusCode).toBe(400);
+    expect(unknown.json().detail).toMatch(/unknown metric protests/);
+    expect((await app.inject({ url: '/api/v1/stats/areas?parent=990100&metrics=red' })).statusCode).toBe(401);
+    const community = await staffAuth(app, 'community.990101001001');
+    const outside = await app.inject({ url: '/api/v1/stats/areas?parent=990101001002&metrics=red', headers: community });
+    expect(outside.statusCode).toBe(403);
+    const worker = await staffAuth(app, 'worker.990101001001001');
+    expect(
+      (await app.inject({ url: '/api/v1/stats/areas?parent=990101001001&metrics=red', headers: worker })).statusCode,
+    ).toBe(403);
+  });
+
+  it('counts status changes per day for the charts', async () => {
+    const res = await app.inject({
+      url: '/api/v1/stats/status-timeline?jurisdiction=990100&days=7',
+      headers: await staffAuth(app, 'health'),
+    });
+    expect(res.statusCode).toBe(200);
+    const days = res.json().days as Array<{ red: number; yellow: number }>;
+    expect(days.reduce((s, d) => s + d.red, 0)).toBe(2);
+    expect(days.reduce((s, d) => s + d.yellow, 0)).toBe(1);
+  });
+});
