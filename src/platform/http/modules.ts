@@ -20,5 +20,4 @@ export const routeModules: RouteModule[] = [
   statusRoutes,
   codeRoutes,
   statsRoutes,
-  scanRoutes,
 ];
