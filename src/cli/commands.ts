@@ -4,6 +4,7 @@ import { registerImport } from './import.ts';
 import { registerSeed } from './seed.ts';
 import { registerServe } from './serve.ts';
 import { registerVerify } from './verify.ts';
+import { registerAudit } from './audit.ts';
 
 /** Each CLI command lives in its own file and registers itself here (one line each). */
 export type RegisterCommand = (program: Command) => void;
@@ -12,6 +13,7 @@ export const commands: RegisterCommand[] = [
   registerServe,
   registerSeed,
   registerVerify,
+  registerAudit,
   registerImport,
   registerExport,
 ];

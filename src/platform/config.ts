@@ -18,6 +18,16 @@ const ConfigSchema = z.object({
   /** Secret for keyed hashes of national ID numbers; generated into DATA_DIR when absent. */
   ID_HMAC_KEY: z.string().min(32, 'must be at least 32 characters').optional(),
   SEED_RESIDENTS: z.coerce.number().int().min(0).max(10_000_000).default(50_000),
+  // Accountability: retention per data category (days), the grace after an emergency ends, checkpoints, appeals.
+  RETENTION_HEALTH_FACTS_DAYS: z.coerce.number().int().min(1).max(3650).default(180),
+  RETENTION_STATUSES_DAYS: z.coerce.number().int().min(1).max(3650).default(180),
+  RETENTION_CASES_CONTACTS_DAYS: z.coerce.number().int().min(1).max(3650).default(365),
+  RETENTION_INCIDENT_PHOTOS_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
+  RETENTION_AUDIT_ENTRIES_DAYS: z.coerce.number().int().min(30).max(36500).default(1825),
+  RETENTION_AFTER_EMERGENCY_DAYS: z.coerce.number().int().min(0).max(365).default(30),
+  AUDIT_CHECKPOINT_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(86_400).default(300),
+  APPEAL_DEADLINE_HOURS: z.coerce.number().int().min(1).max(720).default(72),
+  RATE_LIMITS: z.enum(['on', 'off']).default('on'),
 });
 
 export type Config = z.infer<typeof ConfigSchema>;

@@ -6,6 +6,7 @@ import { hmacNationalId, maskNationalId } from '../../core/registry/national-id.
 import { Prng } from '../../core/random/prng.ts';
 import type { AppContext } from '../../platform/context.ts';
 import { appendAudit } from '../audit/audit.repository.ts';
+import { declareDemoEmergency } from '../emergencies/demo-declaration.ts';
 import { hashPassword } from '../auth/passwords.ts';
 
 export const DEMO_PASSWORD = 'tessera-demo';
@@ -273,6 +274,7 @@ export async function seedDemoCity(
         value: JSON.stringify({ seed: opts.seed, residents: residentsTotal, seededAt: now.toISOString() }),
       })
       .execute();
+    await declareDemoEmergency(trx, now, DEMO_CITY);
     await appendAudit(trx, now, {
       actor: { kind: 'system', id: 'seed' },
       action: 'demo.seed',

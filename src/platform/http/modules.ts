@@ -7,6 +7,7 @@ import { importRoutes } from '../../modules/imports/imports.routes.ts';
 import { healthRoutes } from './health.routes.ts';
 import { statusRoutes } from '../../modules/status/status.routes.ts';
 import { codeRoutes } from '../../modules/codes/codes.routes.ts';
+import { accountabilityRoutes } from '../../modules/accountability/accountability.routes.ts';
 import { statsRoutes } from '../../modules/stats/stats.routes.ts';
 
 /** Every domain module's routes, mounted under /api/v1. Add one line per module. */
@@ -19,5 +20,6 @@ export const routeModules: RouteModule[] = [
   importRoutes,
   statusRoutes,
   codeRoutes,
+  accountabilityRoutes,
   statsRoutes,
 ];

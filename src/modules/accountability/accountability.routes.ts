@@ -1,0 +1,16 @@
+import type { RouteModule } from '../../platform/http/types.ts';
+import { setCodeIssuanceGate } from '../codes/codes.service.ts';
+import { auditRoutes } from '../audit/audit.routes.ts';
+import { emergencyRoutes } from '../emergencies/emergencies.routes.ts';
+import { emergencyGate } from '../emergencies/emergencies.service.ts';
+import { registerAccountabilityJobs } from './accountability.jobs.ts';
+
+// Health codes are issued only under a declared emergency covering the person's jurisdiction.
+setCodeIssuanceGate(emergencyGate);
+registerAccountabilityJobs();
+
+/** The accountability routes: audit log, emergencies, appeals, anomalies, retention, transparency. */
+export const accountabilityRoutes: RouteModule = async (app, ctx) => {
+  await auditRoutes(app, ctx);
+  await emergencyRoutes(app, ctx);
+};

@@ -1,0 +1,113 @@
+import { sql } from 'kysely';
+import {
+  checkpointHash,
+  FIRST_CHECKPOINT_PREV,
+  makeCheckpoint,
+  signCheckpoint,
+  type CheckpointStatement,
+} from '../../core/audit/checkpoint.ts';
+import { GENESIS_ANCHOR, type ChainAnchor } from '../../core/audit/chain-verifier.ts';
+import type { AppContext } from '../../platform/context.ts';
+import { auditSigningKey } from './audit-keys.ts';
+
+const CHECKPOINT_LOCK = 7_100_002;
+const BASE_SETTING = 'audit_chain_base';
+
+export interface StoredCheckpoint {
+  id: number;
+  statement: CheckpointStatement;
+  signature: string;
+}
+
+/**
+ * Signs the current chain head if it moved since the last checkpoint. Checkpoints are not themselves audit entries:
+ * signing the head must not move the head.
+ */
+export async function createCheckpoint(ctx: AppContext): Promise<StoredCheckpoint | null> {
+  // Fetch (or create) the key first: creating one appends an audit entry, which must land before the head is read.
+  const key = await auditSigningKey(ctx);
+  if (!key) return null;
+  const now = ctx.clock.now();
+  return ctx.db.transaction().execute(async (trx) => {
+    await sql`select pg_advisory_xact_lock(${CHECKPOINT_LOCK})`.execute(trx);
+    const head = await trx
+      .selectFrom('audit_log')
+      .select(['seq', 'hash'])
+      .orderBy('seq', 'desc')
+      .limit(1)
+      .executeTakeFirst();
+    if (!head) return null;
+    const last = await trx
+      .selectFrom('audit_checkpoints')
+      .select(['seq', 'payload'])
+      .orderBy('id', 'desc')
+      .limit(1)
+      .executeTakeFirst();
+    if (last && Number(last.seq) === Number(head.seq)) return null;
+    const statement = makeCheckpoint({
+      jurisdiction: key.jurisdictionId,
+      seq: Number(head.seq),
+      headHash: head.hash,
+      signedAt: now.toISOString(),
+      prevCheckpointHash: last
+        ? checkpointHash(JSON.parse(last.payload) as CheckpointStatement)
+        : FIRST_CHECKPOINT_PREV,
+      kid: key.kidB64,
+    });
+    const signature = signCheckpoint(statement, key.key, key.alg);
+    const row = await trx
+      .insertInto('audit_checkpoints')
+      .values({
+        seq: statement.seq,
+        head_hash: statement.headHash,
+        signed_at: now,
+        prev_checkpoint_hash: statement.prevCheckpointHash,
+        jurisdiction_id: statement.jurisdiction,
+        kid: statement.kid,
+        alg: key.alg,
+        payload: JSON.stringify(statement),
+        signature,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    return { id: Number(row.id), statement, signature };
+  });
+}
+
+export async function listCheckpoints(ctx: AppContext, opts: { limit?: number; afterId?: number } = {}) {
+  let q = ctx.db.selectFrom('audit_checkpoints').select(['id', 'payload', 'signature']).orderBy('id');
+  if (opts.afterId !== undefined) q = q.where('id', '>', opts.afterId);
+  if (opts.limit !== undefined) q = q.limit(opts.limit);
+  const rows = await q.execute();
+  return rows.map((r): StoredCheckpoint => ({
+    id: Number(r.id),
+    statement: JSON.parse(r.payload) as CheckpointStatement,
+    signature: r.signature,
+  }));
+}
+
+export async function latestCheckpoint(ctx: AppContext): Promise<StoredCheckpoint | null> {
+  const r = await ctx.db
+    .selectFrom('audit_checkpoints')
+    .select(['id', 'payload', 'signature'])
+    .orderBy('id', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  return r
+    ? { id: Number(r.id), statement: JSON.parse(r.payload) as CheckpointStatement, signature: r.signature }
+    : null;
+}
+
+/** Where the stored chain begins: genesis, or the checkpointed entry up to which retention removed the prefix. */
+export async function chainBase(ctx: AppContext): Promise<ChainAnchor & { certificateId: string | null }> {
+  const row = await ctx.db.selectFrom('settings').select('value').where('key', '=', BASE_SETTING).executeTakeFirst();
+  if (!row) return { ...GENESIS_ANCHOR, certificateId: null };
+  const v = (typeof row.value === 'string' ? JSON.parse(row.value) : row.value) as {
+    seq: number;
+    hash: string;
+    certificateId: string | null;
+  };
+  return { seq: Number(v.seq), hash: v.hash, certificateId: v.certificateId ?? null };
+}
+
+export const CHAIN_BASE_SETTING = BASE_SETTING;
