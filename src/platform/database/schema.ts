@@ -394,3 +394,155 @@ export interface DB {
   export_requests: ExportRequestsTable;
   status_daily_counts: StatusDailyCountsTable;
 }
+
+// --- grid operations (20261129T100000_grid_operations) ---
+export interface IncidentCategoryVersionsTable {
+  version: number;
+  tree: Json<Record<string, unknown>>;
+  created_at: Timestamp;
+  created_by: string | null;
+}
+
+export interface IncidentCategoriesTable {
+  code: string;
+  major_code: string;
+  name_zh: string;
+  name_en: string;
+  department: string;
+  handler_role: string;
+  active: boolean;
+  tree_version: number;
+}
+
+export interface IncidentsTable {
+  id: string;
+  category_code: string;
+  grid_code: string;
+  community_id: string;
+  stage: string;
+  reported_at: Timestamp;
+  updated_at: Timestamp;
+  version: number;
+  due_at: Timestamp | null;
+  next_escalation_at: Timestamp | null;
+  escalation_level: Generated<number>;
+  assignee_id: string | null;
+  filed_at: Timestamp | null;
+  rejected_at: Timestamp | null;
+  closed_at: Timestamp | null;
+  late_at: Timestamp | null;
+  first_feedback_at: Timestamp | null;
+  first_rework_at: Timestamp | null;
+  handling_ms: ColumnType<number, number | undefined, number>;
+  last_feedback_by: string | null;
+  last_assignee_id: string | null;
+  last_department: string | null;
+}
+
+export interface IncidentDetailsTable {
+  incident_id: string;
+  source: string;
+  reporter_kind: 'resident' | 'staff' | 'open311';
+  reporter_id: string;
+  lat: number;
+  lng: number;
+  description: string;
+  address: string | null;
+  contact: Json<Record<string, unknown>>;
+  attributes: Json<Record<string, unknown>>;
+  public_note: string | null;
+  media_url: string | null;
+  duplicate_of: string | null;
+  open311_token: string | null;
+  state: Json<Record<string, unknown>>;
+}
+
+export interface IncidentEventsTable {
+  incident_id: string;
+  seq: number;
+  type: string;
+  at: Timestamp;
+  actor_id: string;
+  actor_role: string;
+  from_stage: string | null;
+  to_stage: string;
+  reason: string | null;
+  event: Json<Record<string, unknown>>;
+}
+
+export interface IncidentPhotosTable {
+  incident_id: string;
+  n: number;
+  content_type: string;
+  bytes: number;
+  sha256: string;
+  data: Uint8Array;
+  uploaded_by: string;
+  created_at: Timestamp;
+}
+
+export interface IncidentSupportersTable {
+  id: string;
+  incident_id: string;
+  reporter_kind: string;
+  reporter_id: string;
+  description: string;
+  contact: Json<Record<string, unknown>>;
+  at: Timestamp;
+}
+
+export interface CampaignsTable {
+  id: string;
+  name: string;
+  jurisdiction_id: string;
+  due_at: Timestamp;
+  households: number;
+  created_at: Timestamp;
+  created_by: string;
+}
+
+export interface TasksTable {
+  id: string;
+  kind: 'incident_handling' | 'household_visit' | 'quarantine_follow_up' | 'campaign_visit';
+  subject_kind: 'incident' | 'household' | 'resident';
+  subject_id: string;
+  grid_code: string;
+  community_id: string;
+  campaign_id: string | null;
+  form: string;
+  status: 'open' | 'accepted' | 'completed' | 'cancelled';
+  assignee_id: string | null;
+  due_at: Timestamp;
+  attempts: Generated<number>;
+  note: string | null;
+  result: Json<Record<string, unknown>> | null;
+  created_at: Timestamp;
+  created_by: string;
+  accepted_at: Timestamp | null;
+  completed_at: Timestamp | null;
+  completed_by: string | null;
+}
+
+export interface CampaignVisitsTable {
+  id: string;
+  campaign_id: string;
+  household_id: string;
+  task_id: string;
+  outcome: 'reached' | 'nobody_home' | 'refused' | 'needs_help';
+  at: Timestamp;
+  worker_id: string;
+  note: string | null;
+}
+
+export interface DB {
+  incident_category_versions: IncidentCategoryVersionsTable;
+  incident_categories: IncidentCategoriesTable;
+  incidents: IncidentsTable;
+  incident_details: IncidentDetailsTable;
+  incident_events: IncidentEventsTable;
+  incident_photos: IncidentPhotosTable;
+  incident_supporters: IncidentSupportersTable;
+  campaigns: CampaignsTable;
+  tasks: TasksTable;
+  campaign_visits: CampaignVisitsTable;
+}

@@ -9,6 +9,7 @@ import { statusRoutes } from '../../modules/status/status.routes.ts';
 import { codeRoutes } from '../../modules/codes/codes.routes.ts';
 import { accountabilityRoutes } from '../../modules/accountability/accountability.routes.ts';
 import { statsRoutes } from '../../modules/stats/stats.routes.ts';
+import { gridOperationsRoutes } from '../../modules/incidents/grid-operations.routes.ts';
 
 /** Every domain module's routes, mounted under /api/v1. Add one line per module. */
 export const routeModules: RouteModule[] = [
@@ -22,4 +23,5 @@ export const routeModules: RouteModule[] = [
   codeRoutes,
   accountabilityRoutes,
   statsRoutes,
+  gridOperationsRoutes,
 ];
