@@ -12,12 +12,16 @@ const load = (lang: string) =>
 /** Leaf keys with plural suffixes folded (English has _one/_other, Chinese only _other). */
 function keys(t: Tree, prefix = ''): string[] {
   return Object.entries(t).flatMap(([k, v]) =>
-    typeof v === 'string' ? [`${prefix}${k.replace(/_(zero|one|two|few|many|other)$/, '')}`] : keys(v, `${prefix}${k}.`),
+    typeof v === 'string'
+      ? [`${prefix}${k.replace(/_(zero|one|two|few|many|other)$/, '')}`]
+      : keys(v, `${prefix}${k}.`),
   );
 }
 /** A string as the app's own catalogue has it, so the test follows wording changes but not a broken switch. */
 function tr(lang: 'en' | 'zh-CN', key: string): string {
-  const v = key.split('.').reduce<string | Tree | undefined>((t, k) => (typeof t === 'object' ? t[k] : undefined), load(lang));
+  const v = key
+    .split('.')
+    .reduce<string | Tree | undefined>((t, k) => (typeof t === 'object' ? t[k] : undefined), load(lang));
   if (typeof v !== 'string') throw new Error(`no string ${key} in ${lang}`);
   return v;
 }
@@ -62,7 +66,9 @@ describe('language switch in the browser', () => {
     await page.goto('/');
     await expect(page.locator('h1').textContent()).resolves.toBe(tr('zh-CN', 'signIn.title'));
     await expect(page.locator('html').getAttribute('lang')).resolves.toBe('zh-CN');
-    await expect(page.getByTestId('sign-in-tab-resident').textContent()).resolves.toBe(tr('zh-CN', 'signIn.tab.resident'));
+    await expect(page.getByTestId('sign-in-tab-resident').textContent()).resolves.toBe(
+      tr('zh-CN', 'signIn.tab.resident'),
+    );
     await screenshot(page, 'sign-in-zh');
 
     await page.getByTestId('language-switch').selectOption('en');

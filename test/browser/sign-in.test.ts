@@ -30,7 +30,12 @@ describe('sign-in lands each role on its own area', () => {
     { account: { kind: 'staff', username: 'admin' }, path: '/command', screen: 'screen-command' },
     { account: { kind: 'staff', username: 'city.officer' }, path: '/command', screen: 'screen-command' },
     { account: { kind: 'staff', username: 'health' }, path: '/health', screen: 'screen-health', shot: 'health' },
-    { account: { kind: 'staff', username: 'auditor' }, path: '/oversight', screen: 'screen-oversight', shot: 'oversight' },
+    {
+      account: { kind: 'staff', username: 'auditor' },
+      path: '/oversight',
+      screen: 'screen-oversight',
+      shot: 'oversight',
+    },
     { account: { kind: 'staff', username: 'verifier' }, path: '/checkpoint', screen: 'screen-checkpoint' },
     { account: { kind: 'staff', username: 'lab' }, path: '/lab', screen: 'screen-lab' },
     { account: { kind: 'staff', username: 'venue' }, path: '/venue', screen: 'screen-venue' },

@@ -59,9 +59,9 @@ export type Account = { kind: 'staff'; username: string } | { kind: 'resident'; 
 export async function signIn(page: Page, account: Account, password = PASSWORD): Promise<void> {
   if (!page.url().startsWith(baseUrl())) await page.goto('/');
   await page.getByTestId(`sign-in-tab-${account.kind}`).click();
-  await page.locator(account.kind === 'staff' ? 'input[name=username]' : 'input[name=phone]').fill(
-    account.kind === 'staff' ? account.username : account.phone,
-  );
+  await page
+    .locator(account.kind === 'staff' ? 'input[name=username]' : 'input[name=phone]')
+    .fill(account.kind === 'staff' ? account.username : account.phone);
   await page.locator('input[name=password]').fill(password);
   await page.locator('form button[type=submit]').click();
 }

@@ -13,6 +13,9 @@ declare module 'vitest' {
 }
 
 const RESIDENTS = Number(process.env.BROWSER_TEST_RESIDENTS ?? 3000);
+// Where `tessera seed/serve` run from: this checkout by default; another one (with web/dist linked to this
+// one's) when the server side of the shared tree is mid-change.
+const SERVER_ROOT = process.env.BROWSER_TEST_SERVER_ROOT ?? REPO;
 
 function newest(p: string): number {
   const s = statSync(p);
@@ -69,7 +72,7 @@ export default async function setup(project: TestProject) {
   delete env.NATS_URL;
   const t0 = Date.now();
   const seed = spawnSync(process.execPath, ['bin/tessera.js', 'seed', '--residents', String(RESIDENTS)], {
-    cwd: REPO,
+    cwd: SERVER_ROOT,
     env,
     encoding: 'utf8',
   });
@@ -79,7 +82,7 @@ export default async function setup(project: TestProject) {
   const port = await freePort();
   let output = '';
   const server = spawn(process.execPath, ['bin/tessera.js', 'serve'], {
-    cwd: REPO,
+    cwd: SERVER_ROOT,
     env: { ...env, PORT: String(port), HOST: '127.0.0.1' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

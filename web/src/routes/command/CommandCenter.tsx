@@ -5,6 +5,7 @@ import { formatArea, formatNumber, useLanguage } from '../../i18n/format.ts';
 import { Link, navigate, segments, usePath } from '../../router.tsx';
 import { useSession } from '../../session/SessionContext.tsx';
 import { Breadcrumb } from './panels/Breadcrumb.tsx';
+import { LiveClock } from './panels/LiveClock.tsx';
 import { AreaList } from './panels/AreaList.tsx';
 import { KpiStrip } from './panels/KpiStrip.tsx';
 import { MetricPanel } from './panels/MetricPanel.tsx';
@@ -74,6 +75,7 @@ export default function CommandCenter() {
       <h1 className="visually-hidden">{t('areas.command.title')}</h1>
       <div className="command-bar">
         {data ? <Breadcrumb focus={data.focus} scopeId={scopeId} /> : <span />}
+        <LiveClock />
         {data ? (
           <KpiStrip data={data} gridTotal={data.isLeaf ? data.grids.length : (gridIndex?.length ?? null)} />
         ) : null}
@@ -93,6 +95,8 @@ export default function CommandCenter() {
             gridLayer={{ values: gridValues, scale: gridScale }}
             palette={palette}
             formatValue={formatValue}
+            metricId={metric.id}
+            metricLabel={t(`command.metrics.${metric.id}` as 'command.metrics.gridCount')}
             selectedGrid={selectedGrid}
             onDrill={drill}
             onSelectGrid={setSelectedGrid}

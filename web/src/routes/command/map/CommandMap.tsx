@@ -46,6 +46,8 @@ interface Props {
   gridLayer: Layered;
   palette: readonly string[];
   formatValue(v: number): string;
+  metricId: string;
+  metricLabel: string;
   selectedGrid: string | null;
   onDrill(id: string): void;
   onSelectGrid(code: string): void;
@@ -96,19 +98,22 @@ export function CommandMap(props: Props) {
   }, [map, grids]);
 
   // Tests and wall-screen monitors wait for this: the focus has been drawn and the camera has settled.
+  // Not 'idle' nor loaded(): while areas pulse, paint changes every frame and the map is never idle.
   useEffect(() => {
     if (!map || !focusId) return;
     setRendered('');
     let done = false;
     const mark = () => {
-      if (!done && !map.isMoving()) {
+      if (!done && !map.isMoving() && map.isStyleLoaded()) {
         done = true;
         setRendered(focusId);
       }
     };
+    map.on('render', mark);
     map.on('idle', mark);
     map.triggerRepaint();
     return () => {
+      map.off('render', mark);
       map.off('idle', mark);
     };
   }, [map, focusId, gridKey]);
@@ -200,6 +205,8 @@ export function CommandMap(props: Props) {
         areaLayer={areaLayer}
         gridLayer={gridLayer}
         format={props.formatValue}
+        metricId={props.metricId}
+        metricLabel={props.metricLabel}
       />
     </div>
   );

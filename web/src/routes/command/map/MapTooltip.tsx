@@ -12,10 +12,12 @@ interface Props {
   areaLayer: Layered;
   gridLayer: Layered;
   format(v: number): string;
+  metricId: string;
+  metricLabel: string;
 }
 
 /** The figures under the pointer. Mouse-only by nature; the side list carries the same figures for keyboards. */
-export function MapTooltip({ hover, data, grids, areaLayer, gridLayer, format }: Props) {
+export function MapTooltip({ hover, data, grids, areaLayer, gridLayer, format, metricId, metricLabel }: Props) {
   const { t } = useTranslation();
   const lang = useLanguage();
   if (!hover || !data) return null;
@@ -34,14 +36,18 @@ export function MapTooltip({ hover, data, grids, areaLayer, gridLayer, format }:
         <dl>
           {v !== undefined ? (
             <>
-              <dt>{t('command.metric.value')}</dt>
+              <dt>{metricLabel}</dt>
               <dd>{format(v)}</dd>
             </>
           ) : null}
           <dt>{t('command.figures.grids')}</dt>
           <dd>{formatNumber(a.properties.gridCount ?? 0, lang)}</dd>
-          <dt>{t('command.figures.area')}</dt>
-          <dd>{a.properties.areaM2 === null ? '—' : formatArea(a.properties.areaM2, lang)}</dd>
+          {metricId !== 'area' ? (
+            <>
+              <dt>{t('command.figures.area')}</dt>
+              <dd>{a.properties.areaM2 === null ? '—' : formatArea(a.properties.areaM2, lang)}</dd>
+            </>
+          ) : null}
         </dl>
         <div className="tt-hint">{t('command.map.clickToDrill')}</div>
       </div>
@@ -57,12 +63,16 @@ export function MapTooltip({ hover, data, grids, areaLayer, gridLayer, format }:
       <dl>
         {v !== undefined ? (
           <>
-            <dt>{t('command.metric.value')}</dt>
+            <dt>{metricLabel}</dt>
             <dd>{format(v)}</dd>
           </>
         ) : null}
-        <dt>{t('command.figures.area')}</dt>
-        <dd>{formatArea(g.properties.areaM2, lang)}</dd>
+        {metricId !== 'area' ? (
+          <>
+            <dt>{t('command.figures.area')}</dt>
+            <dd>{formatArea(g.properties.areaM2, lang)}</dd>
+          </>
+        ) : null}
       </dl>
       {data.isLeaf ? <div className="tt-hint">{t('command.map.clickForWorkers')}</div> : null}
     </div>

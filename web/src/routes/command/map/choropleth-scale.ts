@@ -2,7 +2,7 @@ import type { ExpressionSpecification } from 'maplibre-gl';
 
 /** Dark-screen sequential ramps: low values stay close to the background so high ones carry the eye. */
 export const PALETTES = {
-  blue: ['#10243d', '#123e66', '#1763a0', '#2b8fd6', '#6cc3f7'],
+  blue: ['#16324f', '#194b78', '#1f67a3', '#2b8fd6', '#6cc3f7'],
   heat: ['#2a1a24', '#5c1d2e', '#9c2337', '#dc3345', '#ff8a6b'],
 } as const;
 export type PaletteId = keyof typeof PALETTES;
@@ -62,14 +62,18 @@ export function colorOf(v: number, domain: readonly [number, number] | null, pal
   return palette[Math.min(palette.length - 1, Math.max(0, i))] ?? NO_DATA_COLOR;
 }
 
-/** fill-color reading the per-feature `value` state, so new figures restyle the map without re-uploading geometry. */
+/**
+ * fill-color reading the per-feature `value` state, so new figures restyle the map without re-sending geometry.
+ * Always an expression over feature state, even with nothing to show: MapLibre cannot switch a layer between a
+ * constant and a feature-state colour while feature states are being updated.
+ */
 export function fillColorExpression(
   domain: readonly [number, number] | null,
   palette: readonly string[],
-): ExpressionSpecification | string {
-  if (!domain) return NO_DATA_COLOR;
+): ExpressionSpecification {
   const value: ExpressionSpecification = ['feature-state', 'value'];
   const hasValue: ExpressionSpecification = ['==', ['typeof', value], 'number'];
+  if (!domain) return ['case', hasValue, NO_DATA_COLOR, NO_DATA_COLOR];
   if (domain[0] === domain[1]) return ['case', hasValue, colorOf(domain[0], domain, palette), NO_DATA_COLOR];
   const stops = stopsFor(domain, palette).flat();
   return ['case', hasValue, ['interpolate', ['linear'], value, ...stops], NO_DATA_COLOR] as ExpressionSpecification;

@@ -1,5 +1,5 @@
 import type { ExpressionSpecification, LayerSpecification, StyleSpecification } from 'maplibre-gl';
-import { NO_DATA_COLOR } from './choropleth-scale.ts';
+import { fillColorExpression } from './choropleth-scale.ts';
 
 /** Unit grids are ~100 m: from zoom 12 (≈3 px a grid) they read as a fine mesh rather than noise. */
 export const GRID_MIN_ZOOM = 12;
@@ -23,11 +23,15 @@ export const LAYERS = {
 const EMPTY = { type: 'FeatureCollection' as const, features: [] };
 const hovered: ExpressionSpecification = ['boolean', ['feature-state', 'hover'], false];
 const selected: ExpressionSpecification = ['boolean', ['feature-state', 'selected'], false];
+// Alert layers show only features whose `alert` state is set; pulse.ts animates their colour and width.
+const alerting: ExpressionSpecification = ['case', ['boolean', ['feature-state', 'alert'], false], 1, 0];
 
 // No tiles, no glyphs, no sprites: the map is drawn from our own polygons and works offline or air-gapped.
 export function blankStyle(): StyleSpecification {
   return {
     version: 8,
+    // No paint transitions: the pulse animates frame by frame, and transitions would keep the map "loading".
+    transition: { duration: 0, delay: 0 },
     sources: {
       [SOURCES.scope]: { type: 'geojson', data: EMPTY },
       [SOURCES.areas]: { type: 'geojson', data: EMPTY, promoteId: 'id' },
@@ -44,27 +48,27 @@ function layers(): LayerSpecification[] {
       id: LAYERS.areasFill,
       type: 'fill',
       source: SOURCES.areas,
-      paint: { 'fill-color': NO_DATA_COLOR, 'fill-opacity': 0.92 },
+      paint: { 'fill-color': fillColorExpression(null, []), 'fill-opacity': 0.92 },
     },
     {
       id: LAYERS.areasAlertFill,
       type: 'fill',
       source: SOURCES.areas,
-      paint: { 'fill-color': '#ff2d55', 'fill-opacity': 0 },
+      paint: { 'fill-color': 'rgba(255, 45, 85, 0)', 'fill-opacity': alerting },
     },
     {
       id: LAYERS.gridsFill,
       type: 'fill',
       source: SOURCES.grids,
       minzoom: GRID_MIN_ZOOM,
-      paint: { 'fill-color': NO_DATA_COLOR, 'fill-opacity': 0 },
+      paint: { 'fill-color': fillColorExpression(null, []), 'fill-opacity': 0 },
     },
     {
       id: LAYERS.gridsAlertFill,
       type: 'fill',
       source: SOURCES.grids,
       minzoom: GRID_MIN_ZOOM,
-      paint: { 'fill-color': '#ff2d55', 'fill-opacity': 0 },
+      paint: { 'fill-color': 'rgba(255, 45, 85, 0)', 'fill-opacity': alerting },
     },
     {
       id: LAYERS.gridsLine,
@@ -78,7 +82,7 @@ function layers(): LayerSpecification[] {
       type: 'line',
       source: SOURCES.grids,
       minzoom: GRID_MIN_ZOOM,
-      paint: { 'line-color': '#ff4d6d', 'line-width': 2, 'line-opacity': 0 },
+      paint: { 'line-color': 'rgba(255, 45, 85, 0)', 'line-width': 1.5, 'line-opacity': alerting },
     },
     {
       id: LAYERS.areasLine,
@@ -90,7 +94,13 @@ function layers(): LayerSpecification[] {
       id: LAYERS.areasAlertLine,
       type: 'line',
       source: SOURCES.areas,
-      paint: { 'line-color': '#ff4d6d', 'line-width': 2.5, 'line-opacity': 0 },
+      paint: { 'line-color': 'rgba(255, 45, 85, 0)', 'line-width': 1.5, 'line-opacity': alerting },
+    },
+    {
+      id: LAYERS.scopeLine,
+      type: 'line',
+      source: SOURCES.scope,
+      paint: { 'line-color': '#38bdf8', 'line-width': 2.2 },
     },
     {
       id: LAYERS.gridsHover,
@@ -107,12 +117,6 @@ function layers(): LayerSpecification[] {
       type: 'line',
       source: SOURCES.areas,
       paint: { 'line-color': '#e2f3ff', 'line-width': ['case', hovered, 3, 0] },
-    },
-    {
-      id: LAYERS.scopeLine,
-      type: 'line',
-      source: SOURCES.scope,
-      paint: { 'line-color': '#38bdf8', 'line-width': 2.2 },
     },
   ];
 }

@@ -1,5 +1,5 @@
 import { useEffect, useState, type RefObject } from 'react';
-import { Map as MapLibreMap, setWorkerUrl } from 'maplibre-gl';
+import { Map as MapLibreMap, ScaleControl, setWorkerUrl } from 'maplibre-gl';
 import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?worker&url';
 import 'maplibre-gl/dist/maplibre-gl.css';
 import { blankStyle } from './map-style.ts';
@@ -36,6 +36,7 @@ export function useMapInstance(container: RefObject<HTMLDivElement | null>): Map
       keyboard: true,
     });
     m.touchZoomRotate.disableRotation();
+    m.addControl(new ScaleControl({ unit: 'metric' }), 'bottom-right');
     m.once('load', () => {
       window.__tesseraMap = m;
       setMap(m);

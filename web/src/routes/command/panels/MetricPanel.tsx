@@ -92,7 +92,15 @@ export function MetricPanel(p: Props) {
         />
       </div>
       <p className="small" aria-live="polite" data-testid="alert-count">
-        {t('command.metric.alerting', { count: p.scale.alerts.length, n: formatNumber(p.scale.alerts.length, lang) })}
+        {p.band === 'grids'
+          ? t('command.metric.alertingGrids', {
+              count: p.scale.alerts.length,
+              n: formatNumber(p.scale.alerts.length, lang),
+            })
+          : t('command.metric.alerting', {
+              count: p.scale.alerts.length,
+              n: formatNumber(p.scale.alerts.length, lang),
+            })}
       </p>
     </section>
   );
