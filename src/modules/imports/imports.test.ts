@@ -396,6 +396,10 @@ describeEachBackend('imports and exports', (env) => {
       payload: csv,
     });
     expect(worker.statusCode).toBe(403);
+    const doc = (await app.inject('/api/v1/openapi.json')).json();
+    expect(Object.keys(doc.paths['/api/v1/imports/{kind}'].post.requestBody.content)).toEqual(
+      expect.arrayContaining(['text/csv', 'application/geo+json']),
+    );
   });
 
   it('refuses rows outside an importing admin’s scope', async () => {

@@ -147,6 +147,13 @@ describeEachBackend('registry: households and residents', (env) => {
       .executeTakeFirstOrThrow();
     expect((await app.inject({ url: `/api/v1/residents/${stranger.id}`, headers: me })).statusCode).toBe(403);
     expect((await app.inject({ url: '/api/v1/me', headers: worker })).statusCode).toBe(403);
+    const probe = await app.inject({
+      method: 'POST',
+      url: '/api/v1/residents/lookup',
+      headers: me,
+      payload: { nationalId: nationalId('990101', 1990, 1, 1, 1) },
+    });
+    expect(probe.statusCode).toBe(403);
   });
 
   it('registers households in the grid containing the point, and refuses points outside every grid', async () => {

@@ -1,4 +1,4 @@
-import { requireResident, requireSignedIn } from '../../platform/http/auth-hook.ts';
+import { requireResident, requireSignedIn, requireStaff } from '../../platform/http/auth-hook.ts';
 import type { RouteModule } from '../../platform/http/types.ts';
 import {
   CreateResidentBody,
@@ -72,6 +72,7 @@ export const residentRoutes: RouteModule = (app, ctx) => {
         response: { 200: ResidentOut },
       },
     },
-    async (req) => lookupResident(ctx, requireSignedIn(req), req.body.nationalId, req.query.purpose),
+    // Staff only: a resident must not learn whether some ID number is registered.
+    async (req) => lookupResident(ctx, requireStaff(req), req.body.nationalId, req.query.purpose),
   );
 };
