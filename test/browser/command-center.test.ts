@@ -2,7 +2,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiGet, launch, openPage, screenshot, signIn, type OpenPage } from './support/browser.ts';
 import { childrenOf, cityTree, gridsOf, type Area, type Grid } from './support/city.ts';
-import { featureState, pointInside, renderedIds, waitForMap } from './support/map.ts';
+import { featureState, featureStates, pointInside, renderedIds, waitForMap } from './support/map.ts';
 
 let browser: Browser;
 let open: OpenPage;
@@ -153,10 +153,16 @@ describe('command center on the seeded city', () => {
     expect(await page.getByTestId('threshold-input').inputValue()).toBe(String(p90));
 
     const expectAlerts = async (threshold: number | null) => {
+      const wanted = (area: number) => threshold !== null && area >= threshold;
+      // The input's change reaches the map on React's next commit: poll briefly, then assert strictly.
+      const states = await until(
+        () => featureStates(page, 'grids', [...areaOf.keys()]),
+        (st) => [...areaOf].every(([code, area]) => st[code]?.alert === wanted(area)),
+        5_000,
+      );
       for (const [code, area] of areaOf) {
-        const state = await featureState(page, 'grids', code);
-        expect(state.value).toBe(area);
-        expect(state.alert).toBe(threshold !== null && area >= threshold);
+        expect(states[code]?.value).toBe(area);
+        expect(states[code]?.alert).toBe(wanted(area));
       }
     };
     await expectAlerts(p90);

@@ -15,6 +15,17 @@ export function renderedIds(page: Page, layer: string): Promise<string[]> {
   }, layer);
 }
 
+export function featureStates(page: Page, source: string, ids: readonly string[]) {
+  return page.evaluate(
+    ([s, list]) => {
+      const map = window.__tesseraMap;
+      if (!map) throw new Error('no map on the page');
+      return Object.fromEntries(list.map((id) => [id, map.getFeatureState({ source: s, id })]));
+    },
+    [source, ids] as const,
+  ) as Promise<Record<string, Record<string, unknown>>>;
+}
+
 export function featureState(page: Page, source: string, id: string): Promise<Record<string, unknown>> {
   return page.evaluate(
     ([s, i]) => {
@@ -52,8 +63,8 @@ export async function pointInside(page: Page, layer: string, id: string): Promis
       // Scan a coarse raster of the viewport for points that hit the feature and are not under an overlay
       // panel, then take the one nearest the hits' centroid.
       const hits: Array<[number, number]> = [];
-      for (let y = 6; y < rect.height; y += 12)
-        for (let x = 6; x < rect.width; x += 12) {
+      for (let y = 8; y < rect.height; y += 16)
+        for (let x = 8; x < rect.width; x += 16) {
           if (document.elementFromPoint(rect.left + x, rect.top + y) !== canvas) continue;
           const f = map.queryRenderedFeatures([x, y], { layers: [l as string] });
           if (f.some((g) => String(g.id) === i)) hits.push([x, y]);

@@ -29,9 +29,8 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     navigate('/sign-in', { replace: true });
   }, []);
 
-  useEffect(() => {
-    configureClient({ token: () => tokenRef.current, unauthorized: () => drop('expired') });
-  }, [drop]);
+  // Configured during the first render, not in an effect: children's effects run first and already call the API.
+  useState(() => configureClient({ token: () => tokenRef.current, unauthorized: () => drop('expired') }));
 
   // A stored token may have been revoked server-side; /auth/me answers 401 then and the client hook ends it.
   useEffect(() => {

@@ -65,78 +65,86 @@ export default function SignInPage() {
       <div className="sign-in-intro">
         <h1>{t('signIn.title')}</h1>
         <p>{t('signIn.lead')}</p>
+        <h2 className="principles-title">{t('signIn.principlesTitle')}</h2>
+        <ul className="principles">
+          <li>{t('signIn.principles.p1')}</li>
+          <li>{t('signIn.principles.p2')}</li>
+          <li>{t('signIn.principles.p3')}</li>
+        </ul>
       </div>
-      {endReason === 'expired' ? (
-        <p className="notice" role="status">
-          {t('signIn.expired')}
-        </p>
-      ) : endReason === 'signed-out' ? (
-        <p className="notice" role="status">
-          {t('signIn.signedOut')}
-        </p>
-      ) : null}
-      <div className="card sign-in-card">
-        <div role="tablist" aria-label={t('signIn.who')} className="tabs" id={ids.tabs}>
-          {KINDS.map((k) => (
-            <button
-              key={k}
-              ref={(el) => {
-                tabRefs.current[k] = el;
-              }}
-              type="button"
-              role="tab"
-              id={`${ids.tabs}-${k}`}
-              aria-selected={kind === k}
-              aria-controls={ids.panel}
-              tabIndex={kind === k ? 0 : -1}
-              onClick={() => choose(k)}
-              onKeyDown={onTabKey}
-              data-testid={`sign-in-tab-${k}`}
-            >
-              {t(`signIn.tab.${k}`)}
+      <div className="sign-in-side">
+        {endReason === 'expired' ? (
+          <p className="notice" role="status">
+            {t('signIn.expired')}
+          </p>
+        ) : endReason === 'signed-out' ? (
+          <p className="notice" role="status">
+            {t('signIn.signedOut')}
+          </p>
+        ) : null}
+        <div className="card sign-in-card">
+          <div role="tablist" aria-label={t('signIn.who')} className="tabs" id={ids.tabs}>
+            {KINDS.map((k) => (
+              <button
+                key={k}
+                ref={(el) => {
+                  tabRefs.current[k] = el;
+                }}
+                type="button"
+                role="tab"
+                id={`${ids.tabs}-${k}`}
+                aria-selected={kind === k}
+                aria-controls={ids.panel}
+                tabIndex={kind === k ? 0 : -1}
+                onClick={() => choose(k)}
+                onKeyDown={onTabKey}
+                data-testid={`sign-in-tab-${k}`}
+              >
+                {t(`signIn.tab.${k}`)}
+              </button>
+            ))}
+          </div>
+          <form
+            id={ids.panel}
+            role="tabpanel"
+            aria-labelledby={`${ids.tabs}-${kind}`}
+            onSubmit={(e) => void submit(e)}
+            className="form"
+            noValidate
+          >
+            <div className="field">
+              <label htmlFor={ids.account}>{kind === 'staff' ? t('signIn.username') : t('signIn.phone')}</label>
+              <input
+                id={ids.account}
+                name={kind === 'staff' ? 'username' : 'phone'}
+                type={kind === 'staff' ? 'text' : 'tel'}
+                inputMode={kind === 'staff' ? 'text' : 'tel'}
+                autoComplete={kind === 'staff' ? 'username' : 'tel'}
+                autoCapitalize="none"
+                spellCheck={false}
+                required
+                value={account}
+                onChange={(e) => setAccount(e.target.value)}
+              />
+            </div>
+            <div className="field">
+              <label htmlFor={ids.password}>{t('signIn.password')}</label>
+              <input
+                id={ids.password}
+                name="password"
+                type="password"
+                autoComplete="current-password"
+                required
+                value={password}
+                onChange={(e) => setPassword(e.target.value)}
+              />
+            </div>
+            <ProblemAlert error={error} />
+            <button type="submit" className="btn btn-primary btn-block" disabled={pending || !account || !password}>
+              {pending ? t('signIn.signingIn') : t('signIn.submit')}
             </button>
-          ))}
+          </form>
         </div>
-        <form
-          id={ids.panel}
-          role="tabpanel"
-          aria-labelledby={`${ids.tabs}-${kind}`}
-          onSubmit={(e) => void submit(e)}
-          className="form"
-          noValidate
-        >
-          <div className="field">
-            <label htmlFor={ids.account}>{kind === 'staff' ? t('signIn.username') : t('signIn.phone')}</label>
-            <input
-              id={ids.account}
-              name={kind === 'staff' ? 'username' : 'phone'}
-              type={kind === 'staff' ? 'text' : 'tel'}
-              inputMode={kind === 'staff' ? 'text' : 'tel'}
-              autoComplete={kind === 'staff' ? 'username' : 'tel'}
-              autoCapitalize="none"
-              spellCheck={false}
-              required
-              value={account}
-              onChange={(e) => setAccount(e.target.value)}
-            />
-          </div>
-          <div className="field">
-            <label htmlFor={ids.password}>{t('signIn.password')}</label>
-            <input
-              id={ids.password}
-              name="password"
-              type="password"
-              autoComplete="current-password"
-              required
-              value={password}
-              onChange={(e) => setPassword(e.target.value)}
-            />
-          </div>
-          <ProblemAlert error={error} />
-          <button type="submit" className="btn btn-primary btn-block" disabled={pending || !account || !password}>
-            {pending ? t('signIn.signingIn') : t('signIn.submit')}
-          </button>
-        </form>
       </div>
     </div>
   );
