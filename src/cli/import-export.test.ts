@@ -18,7 +18,8 @@ import { maskNationalId } from '../core/registry/national-id.ts';
 
 const bin = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../bin/tessera.js');
 
-describe('tessera import / export (CLI, embedded PGlite in a temp DATA_DIR)', () => {
+// Each case spawns the CLI several times (tsx start-up, PGlite boot, migrations): allow for a busy machine.
+describe('tessera import / export (CLI, embedded PGlite in a temp DATA_DIR)', { timeout: 300_000 }, () => {
   let dir: string;
   const file = (name: string, text: string) => {
     const p = path.join(dir, name);
