@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { MultiPolygon, Polygon } from 'geojson';
 import { Prng } from '../random/prng.ts';
 import { gridCode } from './admin-codes.ts';
@@ -230,15 +231,16 @@ export function generateDemoCity(options: DemoCityOptions): DemoCity {
     return { lat: round7(lat), lng: round7(lng) };
   };
 
-  const gridRng = (g: GenGrid, salt: number) =>
-    new Prng((seed * 2654435761) ^ (g.cell.x * 40503) ^ (g.cell.y * 9973) ^ salt);
+  const gridRng = (g: GenGrid, salt: number) => new Prng(mix32(seed, g.cell.x, g.cell.y, salt));
+  // Identifiers come from a hash of (seed, grid, kind, index): unique across the whole city, not just likely so.
+  const idFor = (g: GenGrid, kind: string, i: number) => uuidFromHash(`${seed}:${g.code}:${kind}:${i}`);
 
   function householdsOf(g: GenGrid) {
     const r = gridRng(g, 0x5eed);
     const commName = jurisdictions.find((j) => j.id === g.communityId)?.nameZh ?? '';
     const out: Array<{ household: GenHousehold; residents: GenResident[] }> = [];
     for (let h = 0; h < g.households; h++) {
-      const hid = r.uuid();
+      const hid = idFor(g, 'h', h);
       const building = g.serial * 10 + Math.floor(h / 24) + 1;
       const unit = (Math.floor(h / 8) % 3) + 1;
       const room = 101 + (h % 8) * 100 + (h % 4);
@@ -257,7 +259,7 @@ export function generateDemoCity(options: DemoCityOptions): DemoCity {
         const day = r.int(1, 28);
         const birthDate = `${year}-${pad(month)}-${pad(day)}`;
         residents.push({
-          id: r.uuid(),
+          id: idFor(g, `r${h}`, k),
           householdId: hid,
           name: r.pick(SURNAMES) + r.pick(GIVEN),
           birthDate,
@@ -278,7 +280,7 @@ export function generateDemoCity(options: DemoCityOptions): DemoCity {
       if (!c) return;
       const [szh, sen] = r.pick(PLACE_STEMS);
       out.push({
-        id: r.uuid(),
+        id: idFor(g, 'p', out.length),
         kind: c.kind,
         category: c.category,
         nameZh: `${szh}${label ?? ''}${c.zh}`,
@@ -308,6 +310,21 @@ function pickHouseholdSize(r: Prng): number {
 }
 
 const pad = (n: number) => String(n).padStart(2, '0');
+
+function mix32(...parts: number[]): number {
+  let h = 0x811c9dc5;
+  for (const p of parts) {
+    h = Math.imul(h ^ (p >>> 0), 0x01000193) >>> 0;
+    h = Math.imul(h ^ (h >>> 15), 0x2c1b3c6d) >>> 0;
+  }
+  return h >>> 0;
+}
+
+function uuidFromHash(text: string): string {
+  const x = createHash('sha256').update(text).digest('hex');
+  const variant = ((parseInt(x[16] ?? '0', 16) & 0x3) | 0x8).toString(16);
+  return `${x.slice(0, 8)}-${x.slice(8, 12)}-4${x.slice(13, 16)}-${variant}${x.slice(17, 20)}-${x.slice(20, 32)}`;
+}
 const round7 = (v: number) => Math.round(v * 1e7) / 1e7;
 
 /** An 18-digit resident ID number in the GB 11643 layout with a valid check digit (synthetic). */
