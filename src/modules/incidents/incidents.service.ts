@@ -47,6 +47,10 @@ export interface ContactPreference {
   method: (typeof CONTACT_METHODS)[number];
   phone?: string | undefined;
   email?: string | undefined;
+  /** What an Open311 client sends about the person reporting: kept with the contact, never published. */
+  name?: string | undefined;
+  deviceId?: string | undefined;
+  accountId?: string | undefined;
 }
 
 export interface ReportInput {

@@ -14,6 +14,7 @@ import {
 import type { AppContext } from '../context.ts';
 import { authHook } from './auth-hook.ts';
 import { routeModules } from './modules.ts';
+import { open311Plugin } from '../../modules/open311/open311.plugin.ts';
 import { errorHandler, notFound, sendProblem } from './problem.ts';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -73,6 +74,7 @@ export async function buildServer(ctx: AppContext, options: ServerOptions = {}):
     },
     { prefix: '/api/v1' },
   );
+  await app.register(open311Plugin(ctx), { prefix: '/open311/v2' });
   for (const extra of options.extraModules ?? []) await app.register(extra);
 
   const webDist = path.join(repoRoot, 'web', 'dist');
