@@ -5,6 +5,7 @@ import { registerSeed } from './seed.ts';
 import { registerServe } from './serve.ts';
 import { registerVerify } from './verify.ts';
 import { registerAudit } from './audit.ts';
+import { registerPlaces } from './places.ts';
 
 /** Each CLI command lives in its own file and registers itself here (one line each). */
 export type RegisterCommand = (program: Command) => void;
@@ -16,4 +17,5 @@ export const commands: RegisterCommand[] = [
   registerAudit,
   registerImport,
   registerExport,
+  registerPlaces,
 ];

@@ -28,6 +28,8 @@ const ConfigSchema = z.object({
   AUDIT_CHECKPOINT_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(86_400).default(300),
   APPEAL_DEADLINE_HOURS: z.coerce.number().int().min(1).max(720).default(72),
   RATE_LIMITS: z.enum(['on', 'off']).default('on'),
+  /** Scans are kept this many days, then their daily partitions are dropped (contact tracing needs about 2–3 weeks). */
+  SCAN_RETENTION_DAYS: z.coerce.number().int().min(1).max(366).default(28),
 });
 
 export type Config = z.infer<typeof ConfigSchema>;

@@ -20,6 +20,7 @@ import { appendAudit } from '../audit/audit.repository.ts';
 import { activeSigningKey, ownVerificationKeys } from '../keys/keys.service.ts';
 import { personScope } from '../status/person-scope.ts';
 import { currentStatus, recomputeStatus } from '../status/status.service.ts';
+import { rememberCodeSubject } from '../scans/subjects.repository.ts';
 
 /**
  * The signed-in resident's current code. The status is re-evaluated first, so a period that ended a
@@ -48,6 +49,8 @@ export async function myCode(ctx: AppContext, residentId: string) {
       vaccination,
     },
   });
+  // So that a checkpoint's scan of this code can be attributed (scans module; kept a few days).
+  await rememberCodeSubject(ctx, residentId, day, pseudonymFor(ctx.secrets.pseudonymSecret, residentId, day));
   return {
     code: issued.code,
     issuedAt: issued.issuedAt.toISOString(),

@@ -546,3 +546,135 @@ export interface DB {
   tasks: TasksTable;
   campaign_visits: CampaignVisitsTable;
 }
+
+// --- tracing (20261129T103000_tracing) ---
+export interface ScansTable {
+  id: string;
+  source_id: string;
+  client_id: string;
+  scanned_day: ColumnType<string, string, string>;
+  scanned_at: Timestamp;
+  person_id: string;
+  place_id: string;
+  direction: 'place_code' | 'person_code';
+  received_at: Timestamp;
+}
+
+export interface CodeSubjectsTable {
+  day: ColumnType<string, string, string>;
+  subject: string;
+  person_id: string;
+}
+
+export interface OutbreaksTable {
+  id: string;
+  jurisdiction_id: string;
+  opened_at: Timestamp;
+  index_case_id: string | null;
+}
+
+export interface CasesTable {
+  id: string;
+  person_id: string;
+  outbreak_id: string;
+  source_case_id: string | null;
+  state: 'open' | 'closed';
+  opened_at: Timestamp;
+  closed_at: Timestamp | null;
+  close_note: string | null;
+  specimen_at: Timestamp;
+  onset_at: Timestamp | null;
+  infectious_from: Timestamp;
+  result_fact_ids: Json<string[]>;
+  trace_requested_at: Timestamp | null;
+  traced_at: Timestamp | null;
+  trace_stats: Json<Record<string, unknown>> | null;
+}
+
+export interface RiskDesignationsTable {
+  id: string;
+  area_kind: 'place' | 'grid' | 'jurisdiction';
+  area_id: string;
+  area_name_zh: string;
+  area_name_en: string;
+  area_path: string;
+  risk_from: Timestamp;
+  risk_until: Timestamp;
+  expires_at: Timestamp;
+  case_ids: Json<string[]>;
+  note: string;
+  designated_by: string;
+  designated_at: Timestamp;
+  revoked_at: Timestamp | null;
+  revoked_by: string | null;
+  revoke_note: string | null;
+  swept_at: Timestamp | null;
+}
+
+export interface ExposuresTable {
+  id: string;
+  case_id: string | null;
+  designation_id: string | null;
+  person_id: string;
+  degree: 'close' | 'secondary' | 'risk_place';
+  via_person_id: string | null;
+  place_id: string | null;
+  source_person_id: string | null;
+  source_scan_id: string | null;
+  source_scanned_at: Timestamp | null;
+  contact_scan_id: string | null;
+  contact_scanned_at: Timestamp | null;
+  window_start: Timestamp;
+  window_end: Timestamp;
+  encounters: number;
+  evidence: Json<unknown[]>;
+  reason: Json<Record<string, string>>;
+  state: 'pending' | 'confirmed' | 'dismissed';
+  fact_id: string | null;
+  created_at: Timestamp;
+  decided_by: string | null;
+  decided_at: Timestamp | null;
+  decision_note: string | null;
+}
+
+export interface FollowupsTable {
+  id: string;
+  person_id: string;
+  grid_code: string;
+  color: 'red' | 'yellow';
+  started_at: Timestamp;
+  ended_at: Timestamp | null;
+  end_reason: string | null;
+}
+
+export interface FollowupDaysTable {
+  followup_id: string;
+  day: ColumnType<string, string, string>;
+  task_id: string | null;
+  prompted_at: Timestamp | null;
+  checked_in_at: Timestamp | null;
+  escalated_at: Timestamp | null;
+  escalation_task_id: string | null;
+}
+
+export interface CheckinsTable {
+  id: string;
+  person_id: string;
+  day: ColumnType<string, string, string>;
+  at: Timestamp;
+  symptoms: Json<string[]>;
+  temperature_c: number | null;
+  fact_id: string | null;
+}
+
+export interface DB {
+  scans: ScansTable;
+  code_subjects: CodeSubjectsTable;
+  outbreaks: OutbreaksTable;
+  cases: CasesTable;
+  risk_designations: RiskDesignationsTable;
+  exposures: ExposuresTable;
+  followups: FollowupsTable;
+  followup_days: FollowupDaysTable;
+  checkins: CheckinsTable;
+}

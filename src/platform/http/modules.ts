@@ -10,6 +10,10 @@ import { codeRoutes } from '../../modules/codes/codes.routes.ts';
 import { accountabilityRoutes } from '../../modules/accountability/accountability.routes.ts';
 import { statsRoutes } from '../../modules/stats/stats.routes.ts';
 import { gridOperationsRoutes } from '../../modules/incidents/grid-operations.routes.ts';
+import { scanRoutes } from '../../modules/scans/scans.routes.ts';
+import { labRoutes } from '../../modules/labs/labs.routes.ts';
+import { caseRoutes } from '../../modules/cases/cases.routes.ts';
+import { followupRoutes } from '../../modules/followup/followup.routes.ts';
 
 /** Every domain module's routes, mounted under /api/v1. Add one line per module. */
 export const routeModules: RouteModule[] = [
@@ -24,4 +28,8 @@ export const routeModules: RouteModule[] = [
   accountabilityRoutes,
   statsRoutes,
   gridOperationsRoutes,
+  scanRoutes,
+  labRoutes,
+  caseRoutes,
+  followupRoutes,
 ];
