@@ -1,4 +1,5 @@
 import type { AppContext } from './context.ts';
+import { overdueJob } from '../modules/incidents/overdue.ts';
 
 export interface Job {
   name: string;
@@ -8,6 +9,7 @@ export interface Job {
 
 /** Periodic background jobs (schedulers, retention, escalation). Modules add theirs to `jobs`. */
 export const jobs: Job[] = [];
+jobs.push(overdueJob);
 
 export function startBackgroundJobs(ctx: AppContext) {
   const timers: NodeJS.Timeout[] = [];
