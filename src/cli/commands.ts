@@ -4,6 +4,7 @@ import { registerImport } from './import.ts';
 import { registerSeed } from './seed.ts';
 import { registerServe } from './serve.ts';
 import { registerVerify } from './verify.ts';
+import { registerScenario } from './scenario.ts';
 import { registerAudit } from './audit.ts';
 import { registerPlaces } from './places.ts';
 
@@ -14,6 +15,7 @@ export const commands: RegisterCommand[] = [
   registerServe,
   registerSeed,
   registerVerify,
+  registerScenario,
   registerAudit,
   registerImport,
   registerExport,

@@ -16,6 +16,11 @@ export interface ScopeInput {
   history: ReadonlyMap<string, number>;
   /** Facts this recorder recorded in `personDistrict` within the window. */
   recentInDistrict: number;
+  /**
+   * Whether the recorder's history says anything about where they usually work. Officers of a whole city (the
+   * epidemiologists) legitimately follow an outbreak anywhere, so for them only the hard jurisdiction check applies.
+   */
+  localRecorder: boolean;
 }
 
 export interface ScopeVerdict {
@@ -35,9 +40,15 @@ export function scopeVerdict(input: ScopeInput, t: AnomalyThresholds): ScopeVerd
       reason: `the person lives outside the recorder's jurisdiction (${input.recorderScopePath})`,
       usualShare: null,
     };
+  if (!input.localRecorder) return null;
   let total = 0;
-  for (const n of input.history.values()) total += n;
-  if (total < t.scopeMinHistory) return null;
+  let top = 0;
+  for (const n of input.history.values()) {
+    total += n;
+    top = Math.max(top, n);
+  }
+  // "Usual" needs a history that is both long enough and concentrated somewhere.
+  if (total < t.scopeMinHistory || top / total < t.scopeUsualShare) return null;
   const share = (input.history.get(input.personDistrict) ?? 0) / total;
   if (share >= t.scopeUnusualShare || input.recentInDistrict < t.scopeMinFacts) return null;
   return {

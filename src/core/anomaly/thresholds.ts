@@ -17,6 +17,8 @@ export interface AnomalyThresholds {
   massFlipMinPeople: number;
   /** A recorder needs this much history before "outside the usual scope" means anything. */
   scopeMinHistory: number;
+  /** A recorder has a usual area when at least this share of their history lies in one district. */
+  scopeUsualShare: number;
   /** Share of a recorder's history below which a district is unusual for them. */
   scopeUnusualShare: number;
   /** Facts in an unusual district, within the window, before it is flagged. */
@@ -31,6 +33,7 @@ export const DEFAULT_THRESHOLDS: AnomalyThresholds = {
   overrideBurstMinPeople: 10,
   massFlipMinPeople: 50,
   scopeMinHistory: 30,
+  scopeUsualShare: 0.8,
   scopeUnusualShare: 0.02,
   scopeMinFacts: 5,
 };
