@@ -153,7 +153,8 @@ export async function ownVerificationKeys(ctx: AppContext): Promise<TrustedKey[]
         alg: r.alg as CoseAlg,
         publicKey: createPublicKey({ key: Buffer.from(r.public_spki, 'base64'), format: 'der', type: 'spki' }),
         jurisdiction: r.jurisdiction_id,
-        notBefore: new Date(r.created_at),
+        // Codes carry whole seconds (iat is truncated): a key created at 10:00:00.400 signs codes with iat 10:00:00.
+        notBefore: new Date(Math.floor(new Date(r.created_at).getTime() / 1000) * 1000),
         notAfter,
       };
     })

@@ -10,7 +10,8 @@ import { verifyCode } from '../../core/codes/verify.ts';
 import { parseTrustList } from '../../core/codes/trust-list.ts';
 import { DEMO_CITY } from '../../core/geo/demo-city.ts';
 import { demoResidentPhone, seedDemoCity } from '../demo/demo-seed.service.ts';
-import { activeSigningKey } from '../keys/keys.service.ts';
+import { activeSigningKey, rotateSigningKey } from '../keys/keys.service.ts';
+import { invalidateTrustStore } from '../codes/codes.service.ts';
 import { runScanRetention, scanPartitionDays } from './partitions.ts';
 
 const MIN = 60_000;
@@ -291,6 +292,19 @@ describeEachBackend('place codes, posters and scans', (env) => {
     }
     const lab = await apiToken(app, admin, { kind: 'lab', scopeJurisdictionId: district });
     expect((await post(lab, { clientId: 'l-1', personCode: code, scannedAt: iso() })).statusCode).toBe(403);
+  });
+
+  it('accepts a place code signed in the same second as its key was created', async () => {
+    const ctx = env().ctx;
+    env().clock.advance(400); // keys are created with milliseconds, codes carry whole seconds
+    await rotateSigningKey(ctx, DEMO_CITY, 'code', { kind: 'system', id: 'test' });
+    invalidateTrustStore(ctx);
+    const res = await post(resident, {
+      clientId: 'same-second',
+      placeCode: await codeOf(places[8]!.id),
+      scannedAt: iso(),
+    });
+    expect(res.statusCode, res.body).toBe(201);
   });
 
   it('drops day partitions older than the retention period and records each drop in the audit log', async () => {
