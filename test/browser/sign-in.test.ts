@@ -125,4 +125,31 @@ describe('sign-in errors, guards and sign-out', () => {
     await page.goto('/command');
     await page.locator('input[name=username]').waitFor();
   });
+
+  it('an officer cannot browse above their own jurisdiction', async () => {
+    const { city, chain } = await cityTree();
+    const district = chain[1];
+    if (!district) throw new Error('the seeded city has no district');
+    const page = await signedIn({ kind: 'staff', username: `district.${district.id}` });
+    await page.locator(`[data-testid=command-map][data-rendered="${district.id}"]`).waitFor();
+    await page.goto(`/command/${city.id}`);
+    await page.getByRole('link', { name: 'Back to my jurisdiction' }).waitFor();
+    expect(await page.locator('[data-testid=command-map]').getAttribute('data-focus')).toBe('');
+    expect(await page.getByTestId('breadcrumb').count()).toBe(0);
+    expect(await page.getByTestId('area-list').count()).toBe(0);
+  });
+
+  it('a session the server no longer accepts ends with an explanation', async () => {
+    const page = await signedIn({ kind: 'resident', phone: '13800000006' });
+    await page.getByTestId('screen-resident').waitFor();
+    await page.evaluate(() => {
+      const s = JSON.parse(sessionStorage.getItem('tessera.session') ?? '{}') as { token: string };
+      sessionStorage.setItem('tessera.session', JSON.stringify({ ...s, token: 'ses_revoked' }));
+    });
+    await page.reload();
+    await page.locator('input[name=username]').waitFor();
+    expect(await page.getByRole('status').textContent()).toContain('Your session has ended');
+    expect(await page.evaluate(() => sessionStorage.getItem('tessera.session'))).toBeNull();
+    open?.errors.splice(0); // the browser logs the API's 401 as a console error
+  });
 });

@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import type { JurisdictionFeature } from '../../api/types.ts';
 import { ProblemAlert } from '../../components/ProblemAlert.tsx';
 import { formatArea, formatNumber, useLanguage } from '../../i18n/format.ts';
 import { Link, navigate, segments, usePath } from '../../router.tsx';
@@ -22,6 +23,8 @@ import './command.css';
 
 export type Band = 'areas' | 'grids';
 
+const NO_AREAS: JurisdictionFeature[] = [];
+
 export default function CommandCenter() {
   const { t } = useTranslation();
   const lang = useLanguage();
@@ -30,22 +33,27 @@ export default function CommandCenter() {
   const scopeId = principal?.kind === 'staff' ? principal.scopeId : '';
   const focusId = segments(usePath())[1] ?? scopeId;
   const { data, loading, error } = useFocus(focusId);
+  const outOfScope = !!data && data.focus.id === focusId && !data.focus.properties.path.includes(scopeId);
+  // Nothing of a jurisdiction outside the staff member's scope is drawn, listed or even fetched further.
+  const shown = outOfScope ? null : data;
   const [view, setView] = useState<View | null>(null);
-  const contextGrids = useContextGrids(data && !data.isLeaf ? data.areas : [], view);
-  const grids = data?.isLeaf ? data.grids : contextGrids;
+  const context = useContextGrids(shown && !shown.isLeaf ? shown.areas : NO_AREAS, view);
+  const contextGrids = context.grids;
+  const grids = shown?.isLeaf ? shown.grids : contextGrids;
   const [metricId, setMetricId] = useState('gridCount');
   const metric = metricById(metricId);
-  const gridIndex = useGridIndex(data && !data.isLeaf ? data.focus.id : null, metric.needsGridIndex);
+  const index = useGridIndex(shown && !shown.isLeaf ? shown.focus.id : null, metric.needsGridIndex);
+  const gridIndex = index.grids;
   const [selectedGrid, setSelectedGrid] = useState<string | null>(null);
   const [thresholds, setThresholds] = useState<Record<string, number | null>>({});
 
   useEffect(() => setSelectedGrid(null), [focusId]);
 
-  const input = useMemo(() => ({ areas: data?.areas ?? [], grids, gridIndex }), [data, grids, gridIndex]);
-  const areaValues = useMemo(() => (data && !data.isLeaf ? metric.areas(input) : null), [metric, input, data]);
+  const input = useMemo(() => ({ areas: shown?.areas ?? NO_AREAS, grids, gridIndex }), [shown, grids, gridIndex]);
+  const areaValues = useMemo(() => (shown && !shown.isLeaf ? metric.areas(input) : null), [metric, input, shown]);
   const gridValues = useMemo(() => metric.grids(input), [metric, input]);
   const band: Band =
-    data?.isLeaf || (view && view.zoom >= GRID_MIN_ZOOM && gridValues && Object.keys(gridValues).length > 0)
+    shown?.isLeaf || (view && view.zoom >= GRID_MIN_ZOOM && gridValues && Object.keys(gridValues).length > 0)
       ? 'grids'
       : 'areas';
   const bandValues = band === 'grids' ? gridValues : areaValues;
@@ -68,19 +76,18 @@ export default function CommandCenter() {
   const drill = useCallback((id: string) => navigate(`/command/${id}`), []);
 
   if (!principal || principal.kind !== 'staff') return null;
-  const outOfScope = data && data.focus.id === focusId && !data.focus.properties.path.includes(scopeId);
 
   return (
     <div className="command" data-testid="screen-command">
       <h1 className="visually-hidden">{t('areas.command.title')}</h1>
       <div className="command-bar">
-        {data ? <Breadcrumb focus={data.focus} scopeId={scopeId} /> : <span />}
-        <LiveClock />
-        {data ? (
-          <KpiStrip data={data} gridTotal={data.isLeaf ? data.grids.length : (gridIndex?.length ?? null)} />
+        {shown ? <Breadcrumb focus={shown.focus} scopeId={scopeId} /> : <span />}
+        {shown ? (
+          <KpiStrip data={shown} gridTotal={shown.isLeaf ? shown.grids.length : (gridIndex?.length ?? null)} />
         ) : null}
+        <LiveClock />
       </div>
-      {error ? <ProblemAlert error={error} /> : null}
+      {error || index.error || context.error ? <ProblemAlert error={error ?? index.error ?? context.error} /> : null}
       {outOfScope ? (
         <div className="problem" role="alert">
           {t('command.outOfScope')} <Link to="/command">{t('command.backToScope')}</Link>
@@ -89,7 +96,7 @@ export default function CommandCenter() {
       <div className="command-body">
         <div className="command-stage">
           <CommandMap
-            data={outOfScope ? null : data}
+            data={shown}
             grids={grids}
             areaLayer={{ values: areaValues, scale: areaScale }}
             gridLayer={{ values: gridValues, scale: gridScale }}
@@ -122,11 +129,11 @@ export default function CommandCenter() {
         </div>
         <aside className="command-side" aria-label={t('command.side.label')}>
           <SelectionPanel code={selectedGrid} onClose={() => setSelectedGrid(null)} />
-          {data ? (
+          {shown ? (
             <AreaList
-              data={data}
-              values={data.isLeaf ? gridValues : areaValues}
-              alerts={(data.isLeaf ? gridScale : areaScale).alerts}
+              data={shown}
+              values={shown.isLeaf ? gridValues : areaValues}
+              alerts={(shown.isLeaf ? gridScale : areaScale).alerts}
               formatValue={formatValue}
               selectedGrid={selectedGrid}
               onDrill={drill}

@@ -16,8 +16,12 @@ const NONE: GridFeature[] = [];
  * Above the community level, grids are drawn only when zoomed in, and only for the child areas in view:
  * the whole city's grids (hundreds of thousands at full scale) are never fetched at once.
  */
-export function useContextGrids(areas: readonly JurisdictionFeature[], view: View | null): GridFeature[] {
+export function useContextGrids(
+  areas: readonly JurisdictionFeature[],
+  view: View | null,
+): { grids: GridFeature[]; error: unknown } {
   const [grids, setGrids] = useState<GridFeature[]>(NONE);
+  const [error, setError] = useState<unknown>(null);
   const wanted =
     view && view.zoom >= GRID_MIN_ZOOM
       ? areas
@@ -36,15 +40,21 @@ export function useContextGrids(areas: readonly JurisdictionFeature[], view: Vie
       return;
     }
     let live = true;
-    mapLimit(wanted.split(','), 3, (id) => gridsIn(id).catch(() => NONE))
-      .then((lists) => {
-        if (live) setGrids(lists.flat());
-      })
-      .catch(() => {});
+    let failure: unknown = null;
+    mapLimit(wanted.split(','), 3, (id) =>
+      gridsIn(id).catch((e: unknown) => {
+        failure = e; // draw the areas that did load; report the rest
+        return NONE;
+      }),
+    ).then((lists) => {
+      if (!live) return;
+      setGrids(lists.flat());
+      setError(failure);
+    });
     return () => {
       live = false;
     };
   }, [wanted]);
 
-  return grids;
+  return { grids, error };
 }
