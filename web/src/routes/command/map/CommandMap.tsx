@@ -126,6 +126,8 @@ export function CommandMap(props: Props) {
     if (!map) return;
     const gridsColoured = gridLayer.values !== null;
     map.setPaintProperty(LAYERS.gridsFill, 'fill-opacity', gridsColoured ? 0.92 : isLeaf ? 0.55 : 0);
+    // An uncoloured mesh above a community is only outlines: skip the invisible fill's draw (hover then shows the area).
+    map.setLayoutProperty(LAYERS.gridsFill, 'visibility', gridsColoured || isLeaf ? 'visible' : 'none');
     map.setPaintProperty(
       LAYERS.areasFill,
       'fill-opacity',

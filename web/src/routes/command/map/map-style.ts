@@ -52,6 +52,7 @@ function layers(): LayerSpecification[] {
     },
     {
       id: LAYERS.areasAlertFill,
+      layout: { visibility: 'none' },
       type: 'fill',
       source: SOURCES.areas,
       paint: { 'fill-color': 'rgba(255, 45, 85, 0)', 'fill-opacity': alerting },
@@ -65,6 +66,7 @@ function layers(): LayerSpecification[] {
     },
     {
       id: LAYERS.gridsAlertFill,
+      layout: { visibility: 'none' },
       type: 'fill',
       source: SOURCES.grids,
       minzoom: GRID_MIN_ZOOM,
@@ -79,6 +81,7 @@ function layers(): LayerSpecification[] {
     },
     {
       id: LAYERS.gridsAlertLine,
+      layout: { visibility: 'none' },
       type: 'line',
       source: SOURCES.grids,
       minzoom: GRID_MIN_ZOOM,
@@ -92,6 +95,7 @@ function layers(): LayerSpecification[] {
     },
     {
       id: LAYERS.areasAlertLine,
+      layout: { visibility: 'none' },
       type: 'line',
       source: SOURCES.areas,
       paint: { 'line-color': 'rgba(255, 45, 85, 0)', 'line-width': 1.5, 'line-opacity': alerting },

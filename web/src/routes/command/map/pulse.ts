@@ -23,12 +23,21 @@ function paint(map: MapLibreMap, layers: AlertLayers, phase: number): void {
   map.setPaintProperty(layers.line, 'line-width', 1.5 + 3 * phase);
 }
 
+// Hidden while nothing alerts: an invisible layer over thousands of grids still costs a draw per frame.
+function show(map: MapLibreMap, layers: AlertLayers, visible: boolean): void {
+  for (const l of [layers.fill, layers.line]) map.setLayoutProperty(l, 'visibility', visible ? 'visible' : 'none');
+}
+
 /** Animates the alert layers; under prefers-reduced-motion the alert is drawn steady. Returns a stop function. */
 export function startPulse(map: MapLibreMap, layers: AlertLayers): () => void {
   const reduced = window.matchMedia?.('(prefers-reduced-motion: reduce)').matches ?? false;
+  show(map, layers, true);
   if (reduced) {
     paint(map, layers, 0.8);
-    return () => paint(map, layers, 0);
+    return () => {
+      paint(map, layers, 0);
+      show(map, layers, false);
+    };
   }
   let raf = 0;
   let last = 0;
@@ -42,5 +51,6 @@ export function startPulse(map: MapLibreMap, layers: AlertLayers): () => void {
   return () => {
     cancelAnimationFrame(raf);
     paint(map, layers, 0);
+    show(map, layers, false);
   };
 }
