@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { buildGraph, likelySource, type ChainCase, type ChainExposure } from './chains.ts';
 import { closeContacts, secondaryContacts } from './contacts.ts';
 import { encounter, findContacts, type ScanRef } from './overlap.ts';
+import { mergeRanges } from './ranges.ts';
 import { contactReason, riskVisitReason, span } from './reasons.ts';
 import { contactWindowMs, infectiousFrom, utcDay, utcDaysBetween, widestWindowMs } from './windows.ts';
 
@@ -214,5 +215,34 @@ describe('transmission chains', () => {
     expect(
       likelySource([x('K1', T0 + DAY), x('K2', T0 - 20 * DAY), x('K3', T0, 'risk_place')], T0, 14 * DAY),
     ).toBeNull();
+  });
+});
+
+describe('probe ranges', () => {
+  it('merges overlapping ranges per place and keeps every probed instant covered (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.record({
+            placeId: fc.constantFrom('A', 'B'),
+            from: fc.integer({ min: 0, max: 1000 }),
+            len: fc.integer({ min: 0, max: 100 }),
+          }),
+        ),
+        (raw) => {
+          const ranges = raw.map((r) => ({ placeId: r.placeId, from: r.from, to: r.from + r.len }));
+          const merged = mergeRanges(ranges);
+          for (const r of ranges)
+            expect(merged.some((m) => m.placeId === r.placeId && m.from <= r.from && r.to <= m.to)).toBe(true);
+          for (let i = 1; i < merged.length; i++)
+            if (merged[i]!.placeId === merged[i - 1]!.placeId)
+              expect(merged[i]!.from).toBeGreaterThan(merged[i - 1]!.to);
+          const covered = (list: typeof ranges, place: string, x: number) =>
+            list.some((m) => m.placeId === place && m.from <= x && x <= m.to);
+          for (const m of merged)
+            expect(covered(ranges, m.placeId, m.from) && covered(ranges, m.placeId, m.to)).toBe(true);
+        },
+      ),
+    );
   });
 });

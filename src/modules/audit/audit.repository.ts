@@ -27,6 +27,20 @@ export interface AuditInput {
  * so the entry exists if and only if the write committed. The advisory lock serializes chain appends.
  */
 export async function appendAudit(trx: Transaction<DB>, at: Date, input: AuditInput): Promise<AuditEntryContent> {
+  const [content] = await appendAuditMany(trx, at, [input]);
+  return content!;
+}
+
+/**
+ * Audits many entries at once (an import, tracing thousands of contacts): the same chain, one entry per input, but one
+ * lock, one read of the head and multi-row inserts instead of three statements per entry.
+ */
+export async function appendAuditMany(
+  trx: Transaction<DB>,
+  at: Date,
+  inputs: AuditInput[],
+): Promise<AuditEntryContent[]> {
+  if (inputs.length === 0) return [];
   await sql`select pg_advisory_xact_lock(${AUDIT_CHAIN_LOCK})`.execute(trx);
   const last = await trx
     .selectFrom('audit_log')
@@ -34,26 +48,27 @@ export async function appendAudit(trx: Transaction<DB>, at: Date, input: AuditIn
     .orderBy('seq', 'desc')
     .limit(1)
     .executeTakeFirst();
-  const actor = input.actor;
-  const content: AuditEntryContent = {
-    seq: (last?.seq ?? 0) + 1,
-    at: at.toISOString(),
-    actorKind: actor.kind,
-    actorId: actor.id ?? null,
-    actorRole: 'role' in actor ? actor.role : actor.kind === 'resident' ? 'resident' : null,
-    actorScope: 'scope' in actor ? actor.scope : null,
-    action: input.action,
-    subjectKind: input.subjectKind,
-    subjectId: input.subjectId ?? null,
-    personId: input.personId ?? null,
-    purpose: input.purpose ?? null,
-    detail: input.detail ?? {},
-  };
-  const prevHash = last?.hash ?? GENESIS_HASH;
-  const hash = chainHash(prevHash, content);
-  await trx
-    .insertInto('audit_log')
-    .values({
+  let seq = last?.seq ?? 0;
+  let prevHash = last?.hash ?? GENESIS_HASH;
+  const contents: AuditEntryContent[] = [];
+  const rows = inputs.map((input) => {
+    const actor = input.actor;
+    const content: AuditEntryContent = {
+      seq: ++seq,
+      at: at.toISOString(),
+      actorKind: actor.kind,
+      actorId: actor.id ?? null,
+      actorRole: 'role' in actor ? actor.role : actor.kind === 'resident' ? 'resident' : null,
+      actorScope: 'scope' in actor ? actor.scope : null,
+      action: input.action,
+      subjectKind: input.subjectKind,
+      subjectId: input.subjectId ?? null,
+      personId: input.personId ?? null,
+      purpose: input.purpose ?? null,
+      detail: input.detail ?? {},
+    };
+    const hash = chainHash(prevHash, content);
+    const row = {
       seq: content.seq,
       at,
       actor_kind: content.actorKind,
@@ -68,14 +83,17 @@ export async function appendAudit(trx: Transaction<DB>, at: Date, input: AuditIn
       detail: JSON.stringify(content.detail),
       prev_hash: prevHash,
       hash,
-    })
-    .execute();
-  return content;
-}
-
-/** Audits many entries at once (e.g. an import); same chain rules. */
-export async function appendAuditMany(trx: Transaction<DB>, at: Date, inputs: AuditInput[]): Promise<void> {
-  for (const input of inputs) await appendAudit(trx, at, input);
+    };
+    prevHash = hash;
+    contents.push(content);
+    return row;
+  });
+  for (let i = 0; i < rows.length; i += 500)
+    await trx
+      .insertInto('audit_log')
+      .values(rows.slice(i, i + 500))
+      .execute();
+  return contents;
 }
 
 export function auditRowToContent(row: AuditRow): AuditEntryContent {

@@ -1,16 +1,17 @@
 import { randomUUID } from 'node:crypto';
-import type { Transaction } from 'kysely';
+import type { Insertable, Transaction } from 'kysely';
+import { sql } from 'kysely';
+import { authorize } from '../../core/policy/policy.ts';
 import type { Principal } from '../../core/policy/roles.ts';
 import { parseFact, type ExposureFact } from '../../core/rules/index.ts';
 import type { AppContext } from '../../platform/context.ts';
 import type { DB } from '../../platform/database/schema.ts';
-import { emitEvent } from '../../platform/events/outbox.ts';
-import { badRequest } from '../../platform/http/problem.ts';
-import { appendAudit } from '../audit/audit.repository.ts';
-import { insertFact } from '../status/facts.repository.ts';
-import { recordFact } from '../status/facts.service.ts';
-import { personScope } from '../status/person-scope.ts';
-import { recomputeStatusTx } from '../status/status.service.ts';
+import { badRequest, forbidden } from '../../platform/http/problem.ts';
+import { actorOf } from '../audit/actor.ts';
+import { appendAuditMany, type AuditActor } from '../audit/audit.repository.ts';
+import { insertFacts } from '../status/facts.repository.ts';
+import { personScopes } from '../status/person-scope.ts';
+import { recomputeStatusesTx } from '../status/status.service.ts';
 
 export interface ExposureFactInput {
   personId: string;
@@ -37,57 +38,95 @@ function candidate(input: ExposureFactInput) {
 }
 
 /**
- * Records an exposure as a health fact and recomputes the person's status, inside the caller's transaction. With an
- * officer (a reviewed exposure) it goes through the facts service and its policy; with `system` (automatic tracing,
- * which published settings allow) the same steps run under the tracing engine's name: validate against the closed
- * fact schema, store, audit, announce, recompute.
+ * Records exposures as health facts and recomputes the statuses, inside the caller's transaction: the steps of the
+ * facts service (validate against the closed fact schema, store, audit, announce, recompute) done for thousands of
+ * contacts in a few set-based statements. `by` is the reviewing officer (checked like the facts service checks them)
+ * or `system`: automatic tracing, which the published review settings allow.
  */
-export async function recordExposureFact(
+export async function recordExposureFacts(
   trx: Transaction<DB>,
   ctx: AppContext,
-  input: ExposureFactInput,
+  inputs: ExposureFactInput[],
   by: Principal | 'system',
   now: Date,
-): Promise<string> {
+): Promise<string[]> {
+  if (inputs.length === 0) return [];
+  const scopes = await personScopes(
+    trx,
+    inputs.map((i) => i.personId),
+  );
+  let actor: AuditActor = { kind: 'system', id: 'tracing' };
+  let recordedBy = 'system:tracing';
+  let recorder = { role: 'tracing' as string | null, scope: null as string | null };
   if (by !== 'system') {
-    const r = await recordFact(ctx, by, candidate(input), { trx, purpose: 'tracing' });
-    return r.fact.id;
+    if (by.kind !== 'staff') throw forbidden('Exposures are recorded by health officers or by tracing.');
+    for (const i of inputs) {
+      const d = authorize(by, 'fact.record_clinical', { jurisdictionPath: scopes.get(i.personId)?.path ?? null });
+      if (!d.allow) throw forbidden(d.reason);
+    }
+    actor = actorOf(by);
+    recordedBy = by.id;
+    recorder = { role: by.role, scope: by.scopeId };
   }
-  const parsed = parseFact({
-    ...candidate(input),
-    id: `fact:${randomUUID()}`,
-    recordedAt: now.toISOString(),
-    recordedBy: 'system:tracing',
+  const facts = inputs.map((input) => {
+    const parsed = parseFact({
+      ...candidate(input),
+      id: `fact:${randomUUID()}`,
+      recordedAt: now.toISOString(),
+      recordedBy,
+    });
+    if (!parsed.ok)
+      throw badRequest(`exposure fact not valid: ${parsed.errors.map((e) => `${e.path}: ${e.message}`).join('; ')}`);
+    return parsed.fact as ExposureFact;
   });
-  if (!parsed.ok)
-    throw badRequest(`exposure fact not valid: ${parsed.errors.map((e) => `${e.path}: ${e.message}`).join('; ')}`);
-  const fact = parsed.fact as ExposureFact;
-  const scope = await personScope(trx, fact.personId);
-  await insertFact(trx, fact, { role: 'tracing', scope: null });
-  await appendAudit(trx, now, {
-    actor: { kind: 'system', id: 'tracing' },
-    action: 'fact.record',
-    subjectKind: 'health_fact',
-    subjectId: fact.id,
-    personId: fact.personId,
-    purpose: 'tracing',
-    detail: { kind: fact.kind, degree: fact.degree, provenance: fact.provenance.source, caseId: fact.caseId },
-  });
-  await emitEvent(
+  await insertFacts(trx, facts, recorder);
+  await appendAuditMany(
     trx,
     now,
-    'fact.recorded',
-    {
+    facts.map((fact) => ({
+      actor,
+      action: 'fact.record',
+      subjectKind: 'health_fact',
+      subjectId: fact.id,
+      personId: fact.personId,
+      purpose: 'tracing',
+      detail: { kind: fact.kind, degree: fact.degree, provenance: fact.provenance.source, caseId: fact.caseId },
+    })),
+  );
+  const events: Insertable<DB['outbox']>[] = facts.map((fact) => ({
+    topic: 'fact.recorded',
+    key: fact.personId,
+    payload: JSON.stringify({
       factId: fact.id,
       personId: fact.personId,
       kind: fact.kind,
-      gridCode: scope?.gridCode ?? null,
+      gridCode: scopes.get(fact.personId)?.gridCode ?? null,
       recordedBy: fact.recordedBy,
-    },
-    fact.personId,
+    }),
+    created_at: now,
+  }));
+  for (let i = 0; i < events.length; i += 500)
+    await trx
+      .insertInto('outbox')
+      .values(events.slice(i, i + 500))
+      .execute();
+  await recomputeStatusesTx(
+    trx,
+    ctx,
+    facts.map((f) => f.personId),
+    now,
+    facts.map((f) => `fact:${f.id}`),
   );
-  await recomputeStatusTx(trx, ctx, fact.personId, now, `fact:${fact.id}`);
-  return fact.id;
+  return facts.map((f) => f.id);
+}
+
+/** Points exposures at the facts recorded for them (one statement). */
+export async function linkFacts(trx: Transaction<DB>, exposureIds: string[], factIds: string[]): Promise<void> {
+  if (exposureIds.length === 0) return;
+  await sql`
+    update exposures set fact_id = u.fact_id
+    from unnest(${exposureIds}::uuid[], ${factIds}::text[]) as u(id, fact_id)
+    where exposures.id = u.id`.execute(trx);
 }
 
 /** Withdraws a fact (an exposure dismissed after it took effect) and recomputes the status. */
@@ -105,5 +144,5 @@ export async function withdrawFact(
     .where('id', '=', factId)
     .where('withdrawn_at', 'is', null)
     .execute();
-  await recomputeStatusTx(trx, ctx, personId, now, `withdrawn:${factId}`);
+  await recomputeStatusesTx(trx, ctx, [personId], now, [`withdrawn:${factId}`]);
 }

@@ -5,10 +5,10 @@ import type { AppContext } from '../../platform/context.ts';
 import type { Database } from '../../platform/database/database.ts';
 import { badRequest, forbidden, notFound } from '../../platform/http/problem.ts';
 import { actorOf } from '../audit/actor.ts';
-import { appendAudit } from '../audit/audit.repository.ts';
+import { appendAuditMany, type AuditInput } from '../audit/audit.repository.ts';
 import { auditPersonReads } from '../registry/registry.access.ts';
 import { publishedRuleSets } from '../status/rulesets.service.ts';
-import { recordExposureFact, withdrawFact } from './exposure-facts.ts';
+import { recordExposureFacts, withdrawFact } from './exposure-facts.ts';
 
 function exposureRows(db: Database) {
   return db
@@ -158,33 +158,36 @@ export async function decideExposures(
   }
   const now = ctx.clock.now();
   return ctx.db.transaction().execute(async (trx) => {
+    const confirm = input.decision === 'confirm' ? rows.filter((r) => r.state !== 'confirmed') : [];
+    const factIds = await recordExposureFacts(
+      trx,
+      ctx,
+      confirm.map((r) => ({
+        personId: r.person_id,
+        degree: r.degree,
+        caseId: r.case_id,
+        placeId: r.place_id,
+        windowStart: new Date(r.window_start),
+        windowEnd: new Date(r.window_end),
+        provenance: r.case_id
+          ? { source: 'case' as const, caseId: r.case_id }
+          : { source: 'officer' as const, officerId: principal.id },
+      })),
+      principal,
+      now,
+    );
+    const newFact = new Map(confirm.map((r, i) => [r.id, factIds[i]!]));
     const out: Array<{ id: string; state: string; factId: string | null; changed: boolean }> = [];
+    const audits: AuditInput[] = [];
     for (const r of rows) {
-      let factId = r.fact_id;
+      let factId = newFact.get(r.id) ?? r.fact_id;
       let state = r.state;
-      if (input.decision === 'confirm' && r.state !== 'confirmed') {
-        factId = await recordExposureFact(
-          trx,
-          ctx,
-          {
-            personId: r.person_id,
-            degree: r.degree,
-            caseId: r.case_id,
-            placeId: r.place_id,
-            windowStart: new Date(r.window_start),
-            windowEnd: new Date(r.window_end),
-            provenance: r.case_id
-              ? { source: 'case', caseId: r.case_id }
-              : { source: 'officer', officerId: principal.id },
-          },
-          principal,
-          now,
-        );
-        state = 'confirmed';
-      } else if (input.decision === 'dismiss' && r.state !== 'dismissed') {
+      if (input.decision === 'confirm') state = 'confirmed';
+      else if (r.state !== 'dismissed') {
         if (r.state === 'confirmed' && r.fact_id)
           await withdrawFact(trx, ctx, r.fact_id, r.person_id, `exposure dismissed: ${note}`, now);
         state = 'dismissed';
+        factId = r.fact_id;
       }
       const changed = state !== r.state;
       if (changed) {
@@ -193,7 +196,7 @@ export async function decideExposures(
           .set({ state, fact_id: factId, decided_by: principal.id, decided_at: now, decision_note: note || null })
           .where('id', '=', r.id)
           .execute();
-        await appendAudit(trx, now, {
+        audits.push({
           actor: actorOf(principal),
           action: input.decision === 'confirm' ? 'exposure.confirm' : 'exposure.dismiss',
           subjectKind: 'exposure',
@@ -205,6 +208,7 @@ export async function decideExposures(
       }
       out.push({ id: r.id, state, factId, changed });
     }
+    await appendAuditMany(trx, now, audits);
     return { items: out };
   });
 }

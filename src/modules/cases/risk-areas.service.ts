@@ -11,7 +11,7 @@ import { actorOf } from '../audit/actor.ts';
 import { appendAudit } from '../audit/audit.repository.ts';
 import { cityOfPath } from '../status/person-scope.ts';
 import { publishedRuleSets, ruleSetFor } from '../status/rulesets.service.ts';
-import { recordExposureFact } from './exposure-facts.ts';
+import { linkFacts, recordExposureFacts } from './exposure-facts.ts';
 
 /** How long a designation stays published after its risk window by default (the yellow period of its visitors). */
 const DEFAULT_PUBLISHED_DAYS_AFTER = 14;
@@ -193,6 +193,7 @@ export async function sweepRiskArea(ctx: AppContext, id: string): Promise<number
   const area = { zh: des.area_name_zh, en: des.area_name_en };
   let exposed = 0;
   await ctx.db.transaction().execute(async (trx) => {
+    const created: Array<{ id: string; personId: string; placeId: string; at: Date; end: Date }> = [];
     for (const v of visits.rows) {
       const at = new Date(v.scanned_at);
       const end = new Date(at.getTime() + contactWindowMs(ruleSet.parameters, v.category));
@@ -229,25 +230,29 @@ export async function sweepRiskArea(ctx: AppContext, id: string): Promise<number
         )
         .returning('id')
         .executeTakeFirst();
-      if (!inserted) continue;
-      const factId = await recordExposureFact(
-        trx,
-        ctx,
-        {
-          personId: v.person_id,
-          degree: 'risk_place',
-          caseId: null,
-          placeId: des.area_kind === 'place' ? des.area_id : v.place_id,
-          windowStart: at,
-          windowEnd: end,
-          provenance: { source: 'officer', officerId: des.designated_by },
-        },
-        'system',
-        now,
-      );
-      await trx.updateTable('exposures').set({ fact_id: factId }).where('id', '=', exposureId).execute();
-      exposed++;
+      if (inserted) created.push({ id: exposureId, personId: v.person_id, placeId: v.place_id, at, end });
     }
+    const factIds = await recordExposureFacts(
+      trx,
+      ctx,
+      created.map((c) => ({
+        personId: c.personId,
+        degree: 'risk_place' as const,
+        caseId: null,
+        placeId: des.area_kind === 'place' ? des.area_id : c.placeId,
+        windowStart: c.at,
+        windowEnd: c.end,
+        provenance: { source: 'officer' as const, officerId: des.designated_by },
+      })),
+      'system',
+      now,
+    );
+    await linkFacts(
+      trx,
+      created.map((c) => c.id),
+      factIds,
+    );
+    exposed = created.length;
     await trx.updateTable('risk_designations').set({ swept_at: now }).where('id', '=', id).execute();
     if (exposed > 0)
       await appendAudit(trx, now, {

@@ -13,7 +13,7 @@ import { scansNear, scansOfPersons, type ScanRow } from '../scans/scans.reposito
 import { personScope } from '../status/person-scope.ts';
 import { publishedRuleSets, ruleSetFor } from '../status/rulesets.service.ts';
 import { casesDueForTracing, findCase } from './cases.repository.ts';
-import { recordExposureFact } from './exposure-facts.ts';
+import { linkFacts, recordExposureFacts } from './exposure-facts.ts';
 import { holdsForReview, reviewSettings } from './review-settings.ts';
 
 /** Encounters kept as evidence on an exposure (the last one is always among them). */
@@ -45,36 +45,41 @@ const toRef = (s: ScanRow): ScanRef => ({
  * who met a close contact, in the same way, after that close contact was exposed. Re-running is safe: known exposures
  * are kept, new ones are added, and a later encounter with a known contact moves their exposure (and quarantine) on.
  */
-export async function traceCase(ctx: AppContext, caseId: string): Promise<TraceReport | null> {
-  const t0 = performance.now();
-  await publishedRuleSets(ctx);
-  const now = ctx.clock.now();
-  const c = await findCase(ctx.db, caseId);
-  if (!c || c.state !== 'open') return null;
-  const scope = await personScope(ctx.db, c.person_id);
-  if (!scope) return null;
-  const ruleSet = await ruleSetFor(ctx, scope.cityId, now);
-  const from = new Date(c.infectious_from);
-  const until = now;
+export interface ExposureSearch {
+  caseScans: ScanRef[];
+  close: TracedContact[];
+  secondary: TracedContact[];
+  places: Map<string, PlaceInfo>;
+}
 
-  const placeCache = new Map<string, PlaceInfo>();
+/**
+ * The search alone (no writes): close contacts from the case's scans in its infectious period, then secondary contacts
+ * from the close contacts' scans after their exposure. Three or four statements whatever the number of scans.
+ */
+export async function searchExposures(
+  ctx: AppContext,
+  c: { person_id: string; infectious_from: Date | string },
+  parameters: Parameters<typeof contactWindowMs>[0],
+  until: Date,
+  opts: { secondary?: boolean } = {},
+): Promise<ExposureSearch> {
+  const places = new Map<string, PlaceInfo>();
   const loadPlaces = async (ids: Iterable<string>) => {
-    const missing = [...new Set(ids)].filter((id) => !placeCache.has(id));
-    for (const [id, p] of await placesById(ctx, missing)) placeCache.set(id, p);
+    const missing = [...new Set(ids)].filter((id) => !places.has(id));
+    for (const [id, p] of await placesById(ctx, missing)) places.set(id, p);
   };
   // A scan at a place that has since been deleted keeps the default window.
-  const windowOf = (placeId: string) =>
-    contactWindowMs(ruleSet.parameters, placeCache.get(placeId)?.category ?? 'default');
+  const windowOf = (placeId: string) => contactWindowMs(parameters, places.get(placeId)?.category ?? 'default');
   const probe = (scans: ScanRef[]) =>
     scans.map((s) => ({ placeId: s.placeId, at: new Date(s.atMs), windowMs: windowOf(s.placeId) }));
 
-  const caseScans = (await scansOfPersons(ctx.db, [c.person_id], from, until)).map(toRef);
+  const caseScans = (await scansOfPersons(ctx.db, [c.person_id], new Date(c.infectious_from), until)).map(toRef);
   await loadPlaces(caseScans.map((s) => s.placeId));
   const near = (await scansNear(ctx.db, probe(caseScans))).map(toRef);
   const close = closeContacts(c.person_id, caseScans, near, windowOf);
 
   let secondary: TracedContact[] = [];
-  if (close.length > 0) {
+  if (close.length > 0 && opts.secondary !== false) {
     const exposedFrom = new Map(close.map((k) => [k.personId, k.first.startMs]));
     const earliest = Math.min(...exposedFrom.values());
     const contactScans = (await scansOfPersons(ctx.db, [...exposedFrom.keys()], new Date(earliest), until))
@@ -85,6 +90,25 @@ export async function traceCase(ctx: AppContext, caseId: string): Promise<TraceR
     secondary = secondaryContacts(c.person_id, close, contactScans, near2, windowOf);
   }
   await loadPlaces([...close, ...secondary].map((k) => k.last.placeId));
+  return { caseScans, close, secondary, places };
+}
+
+/**
+ * Finds a case's close and secondary contacts from scans and records them as exposures. Close contacts: everyone who
+ * scanned a place the case scanned during its infectious period, within the place's window. Secondary contacts: everyone
+ * who met a close contact, in the same way, after that close contact was exposed. Re-running is safe: known exposures
+ * are kept, new ones are added, and a later encounter with a known contact moves their exposure (and quarantine) on.
+ */
+export async function traceCase(ctx: AppContext, caseId: string): Promise<TraceReport | null> {
+  const t0 = performance.now();
+  await publishedRuleSets(ctx);
+  const now = ctx.clock.now();
+  const c = await findCase(ctx.db, caseId);
+  if (!c || c.state !== 'open') return null;
+  const scope = await personScope(ctx.db, c.person_id);
+  if (!scope) return null;
+  const ruleSet = await ruleSetFor(ctx, scope.cityId, now);
+  const { caseScans, close, secondary, places } = await searchExposures(ctx, c, ruleSet.parameters, now);
   const tSearch = performance.now();
 
   const settings = await reviewSettings(ctx.db);
@@ -96,7 +120,7 @@ export async function traceCase(ctx: AppContext, caseId: string): Promise<TraceR
     return persist(trx, ctx, {
       caseId,
       contacts: [...close, ...secondary],
-      places: placeCache,
+      places,
       timeZone: ruleSet.timeZone,
       settings,
       now,
@@ -204,24 +228,26 @@ async function persist(
     if (e.state === 'confirmed') toRecord.push({ exposureId: e.id, k });
   }
 
-  for (const { exposureId, k } of toRecord) {
-    const factId = await recordExposureFact(
-      trx,
-      ctx,
-      {
-        personId: k.personId,
-        degree: k.degree,
-        caseId,
-        placeId: input.places.has(k.last.placeId) ? k.last.placeId : null,
-        windowStart: new Date(k.last.startMs),
-        windowEnd: new Date(k.last.endMs),
-        provenance: { source: 'case', caseId },
-      },
-      'system',
-      now,
-    );
-    await trx.updateTable('exposures').set({ fact_id: factId }).where('id', '=', exposureId).execute();
-  }
+  const factIds = await recordExposureFacts(
+    trx,
+    ctx,
+    toRecord.map(({ k }) => ({
+      personId: k.personId,
+      degree: k.degree,
+      caseId,
+      placeId: input.places.has(k.last.placeId) ? k.last.placeId : null,
+      windowStart: new Date(k.last.startMs),
+      windowEnd: new Date(k.last.endMs),
+      provenance: { source: 'case' as const, caseId },
+    })),
+    'system',
+    now,
+  );
+  await linkFacts(
+    trx,
+    toRecord.map((r) => r.exposureId),
+    factIds,
+  );
 
   const stats = { ...input.stats, created, updated, held, at: now.toISOString() };
   await trx

@@ -94,6 +94,11 @@ export async function checkCodeAt(
       },
     };
   if (!base.trusted) return base;
+  return timeCheck(base, at);
+}
+
+/** The per-scan part: a trusted code must have been issued before the scan (with skew) and not yet expired. */
+export function timeCheck(base: CheckedCode, at: Date): CheckedCode {
   const t = at.getTime();
   if (t + SKEW_MS < base.iatMs)
     return {

@@ -10,7 +10,7 @@ import { badRequest, forbidden } from '../../platform/http/problem.ts';
 import { decodeCursor, paginate } from '../../platform/http/pagination.ts';
 import { actorOf } from '../audit/actor.ts';
 import { appendAudit } from '../audit/audit.repository.ts';
-import { checkCodeAt } from './code-check.ts';
+import { checkCodeAt, timeCheck } from './code-check.ts';
 import { ensureScanPartitions } from './partitions.ts';
 import { placesById } from './place-directory.ts';
 import { insertScans, listOwnScans, type NewScan } from './scans.repository.ts';
@@ -189,9 +189,15 @@ export async function ingestScans(ctx: AppContext, principal: Principal, items: 
   // 2. Codes: signature, issuer and validity at the instant of the scan.
   const issuers = device ? await issuersWeSignFor(ctx) : new Set<string>();
   const kept: Pending[] = [];
+  // A batch repeats the same few posters: check each distinct code once, then only its times per scan.
+  const structural = new Map<string, Awaited<ReturnType<typeof checkCodeAt>>>();
   for (const p of pending) {
     const field = resident ? 'placeCode' : 'personCode';
-    const checked = await checkCodeAt(ctx, p.code, p.at, resident ? 'TSP1' : 'TSR1');
+    let checked = structural.get(p.code);
+    if (!checked) {
+      checked = await checkCodeAt(ctx, p.code, p.at, resident ? 'TSP1' : 'TSR1');
+      if (!checked.problem) structural.set(p.code, checked);
+    } else checked = timeCheck(checked, p.at);
     if (checked.problem) {
       reject(p.index, checked.problem.code, field, checked.problem.message);
       continue;

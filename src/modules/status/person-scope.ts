@@ -13,22 +13,33 @@ export interface PersonScope {
 }
 
 export async function personScope(db: Database | Transaction<DB>, personId: string): Promise<PersonScope | null> {
-  const row = await db
+  return (await personScopes(db, [personId])).get(personId) ?? null;
+}
+
+/** Scopes of many people in one query; people not registered are absent. */
+export async function personScopes(
+  db: Database | Transaction<DB>,
+  personIds: string[],
+): Promise<Map<string, PersonScope>> {
+  const out = new Map<string, PersonScope>();
+  if (personIds.length === 0) return out;
+  const rows = await db
     .selectFrom('residents')
     .innerJoin('households', 'households.id', 'residents.household_id')
     .innerJoin('grids', 'grids.code', 'households.grid_code')
     .innerJoin('jurisdictions', 'jurisdictions.id', 'grids.community_id')
     .select(['residents.id', 'residents.household_id', 'households.grid_code', 'jurisdictions.path'])
-    .where('residents.id', '=', personId)
-    .executeTakeFirst();
-  if (!row) return null;
-  return {
-    personId: row.id,
-    householdId: row.household_id,
-    gridCode: row.grid_code,
-    path: row.path,
-    cityId: cityOfPath(row.path),
-  };
+    .where('residents.id', 'in', personIds)
+    .execute();
+  for (const row of rows)
+    out.set(row.id, {
+      personId: row.id,
+      householdId: row.household_id,
+      gridCode: row.grid_code,
+      path: row.path,
+      cityId: cityOfPath(row.path),
+    });
+  return out;
 }
 
 /** The city-level code on a path: the second segment under a province, else the root. */

@@ -1,12 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { sql, type Transaction } from 'kysely';
+import { sql, type Insertable, type Transaction } from 'kysely';
 import { evaluate, nextChangeAt, type Status } from '../../core/rules/index.ts';
 import type { AppContext } from '../../platform/context.ts';
 import type { DB } from '../../platform/database/schema.ts';
-import { emitEvent } from '../../platform/events/outbox.ts';
-import { appendAudit } from '../audit/audit.repository.ts';
-import { activeFacts } from './facts.repository.ts';
-import { cityOfPath, personScope } from './person-scope.ts';
+import { appendAuditMany, type AuditInput } from '../audit/audit.repository.ts';
+import { activeFactsOf } from './facts.repository.ts';
+import { cityOfPath, personScope, personScopes } from './person-scope.ts';
 import { publishedRuleSets, ruleSetFor } from './rulesets.service.ts';
 
 export interface StoredStatus {
@@ -44,116 +43,176 @@ export async function recomputeStatusTx(
   now: Date,
   cause: string,
 ): Promise<{ status: Status; changed: boolean }> {
+  const [one] = await recomputeStatusesTx(trx, ctx, [personId], now, [cause]);
+  return one!;
+}
+
+/**
+ * The same for many people at once, with set-based statements (tracing turns thousands of contacts red in one
+ * transaction). `causes` is one cause for all, or one per person. Results are in the order of `personIds`.
+ */
+export async function recomputeStatusesTx(
+  trx: Transaction<DB>,
+  ctx: AppContext,
+  personIds: string[],
+  now: Date,
+  causes: string[],
+): Promise<Array<{ status: Status; changed: boolean }>> {
+  if (personIds.length === 0) return [];
+  const causeOf = (i: number) => causes[causes.length === 1 ? 0 : i]!;
   // Rule sets must be loaded before the transaction (PGlite has one connection); callers do so via publishedRuleSets.
-  // Serialize recomputation per person so concurrent facts cannot interleave a stale evaluation.
-  await sql`select pg_advisory_xact_lock(hashtext(${personId}))`.execute(trx);
-  const scope = await personScope(trx, personId);
-  if (!scope) throw new Error(`no resident ${personId}`);
-  const ruleSet = await ruleSetFor(ctx, scope.cityId, now);
-  const facts = await activeFacts(trx, personId);
-  const status = evaluate(facts, ruleSet, now.toISOString());
-  const next = nextChangeAt(facts, ruleSet, now.toISOString());
-  const prev = await trx.selectFrom('statuses').selectAll().where('person_id', '=', personId).executeTakeFirst();
-  const prevFp = prev
-    ? fingerprint({
-        color: prev.color,
-        vaccinated: prev.vaccinated,
-        since: prev.since ? new Date(prev.since).toISOString() : null,
-        reasons: parse(prev.reasons),
-        clears: parse(prev.clears),
-      })
-    : fingerprint({ color: 'green', vaccinated: false, since: null, reasons: [], clears: null });
-  const row = {
-    color: status.color,
-    vaccinated: status.vaccinated,
-    since: status.since,
-    reasons: JSON.stringify(status.reasons),
-    clears: status.clears ? JSON.stringify(status.clears) : null,
-    summary: JSON.stringify(status.summary),
-    ruleset_id: status.ruleSetId,
-    ruleset_version: status.ruleSetVersion,
-    evaluated_at: now,
-    next_check_at: next,
-  };
-  const changed =
-    prevFp !==
-      fingerprint({
-        color: status.color,
-        vaccinated: status.vaccinated,
-        since: status.since ? new Date(status.since).toISOString() : null,
-        reasons: status.reasons,
-        clears: status.clears,
-      }) ||
-    (prev !== undefined && (prev.ruleset_id !== status.ruleSetId || prev.ruleset_version !== status.ruleSetVersion));
-  if (!prev && !changed && facts.length === 0) return { status, changed: false };
-  await trx
-    .insertInto('statuses')
-    .values({ person_id: personId, ...row })
-    .onConflict((oc) => oc.column('person_id').doUpdateSet(row))
-    .execute();
-  if (!changed) return { status, changed: false };
-  await trx
-    .insertInto('status_history')
-    .values({
-      person_id: personId,
+  // Serialize recomputation per person so concurrent facts cannot interleave a stale evaluation (in id order: no
+  // deadlock between two batches).
+  const ids = [...new Set(personIds)];
+  await sql`select pg_advisory_xact_lock(hashtext(id)) from unnest(${[...ids].sort()}::text[]) as id`.execute(trx);
+  const scopes = await personScopes(trx, ids);
+  const factsOf = await activeFactsOf(trx, ids);
+  const prevOf = new Map(
+    (await trx.selectFrom('statuses').selectAll().where('person_id', 'in', ids).execute()).map((r) => [r.person_id, r]),
+  );
+  const upserts: Insertable<DB['statuses']>[] = [];
+  const history: Insertable<DB['status_history']>[] = [];
+  const audits: AuditInput[] = [];
+  const events: Insertable<DB['outbox']>[] = [];
+  const notes: Insertable<DB['notifications']>[] = [];
+  const out = new Map<string, { status: Status; changed: boolean }>();
+  for (const [i, personId] of personIds.entries()) {
+    if (out.has(personId)) continue;
+    const cause = causeOf(i);
+    const scope = scopes.get(personId);
+    if (!scope) throw new Error(`no resident ${personId}`);
+    const ruleSet = await ruleSetFor(ctx, scope.cityId, now);
+    const facts = factsOf.get(personId) ?? [];
+    const status = evaluate(facts, ruleSet, now.toISOString());
+    const next = nextChangeAt(facts, ruleSet, now.toISOString());
+    const prev = prevOf.get(personId);
+    const prevFp = prev
+      ? fingerprint({
+          color: prev.color,
+          vaccinated: prev.vaccinated,
+          since: prev.since ? new Date(prev.since).toISOString() : null,
+          reasons: parse(prev.reasons),
+          clears: parse(prev.clears),
+        })
+      : fingerprint({ color: 'green', vaccinated: false, since: null, reasons: [], clears: null });
+    const row = {
       color: status.color,
       vaccinated: status.vaccinated,
       since: status.since,
       reasons: JSON.stringify(status.reasons),
+      clears: status.clears ? JSON.stringify(status.clears) : null,
+      summary: JSON.stringify(status.summary),
+      ruleset_id: status.ruleSetId,
+      ruleset_version: status.ruleSetVersion,
+      evaluated_at: now,
+      next_check_at: next,
+    };
+    const changed =
+      prevFp !==
+        fingerprint({
+          color: status.color,
+          vaccinated: status.vaccinated,
+          since: status.since ? new Date(status.since).toISOString() : null,
+          reasons: status.reasons,
+          clears: status.clears,
+        }) ||
+      (prev !== undefined && (prev.ruleset_id !== status.ruleSetId || prev.ruleset_version !== status.ruleSetVersion));
+    out.set(personId, { status, changed });
+    if (!prev && !changed && facts.length === 0) continue;
+    upserts.push({ person_id: personId, ...row });
+    if (!changed) continue;
+    history.push({
+      person_id: personId,
+      color: status.color,
+      vaccinated: status.vaccinated,
+      since: status.since,
+      reasons: row.reasons,
       clears: row.clears,
       summary: row.summary,
       ruleset_id: status.ruleSetId,
       ruleset_version: status.ruleSetVersion,
       changed_at: now,
       cause,
-    })
-    .execute();
-  await appendAudit(trx, now, {
-    actor: { kind: 'system', id: 'status-engine' },
-    action: 'status.change',
-    subjectKind: 'resident',
-    subjectId: personId,
-    personId,
-    detail: {
-      from: prev?.color ?? 'green',
-      to: status.color,
-      ruleSet: `${status.ruleSetId}@${status.ruleSetVersion}`,
-      rules: status.reasons.map((r) => r.ruleId),
-      facts: status.reasons.flatMap((r) => r.factIds),
-      cause,
-    },
-  });
-  const colorChanged = (prev?.color ?? 'green') !== status.color;
-  await emitEvent(
-    trx,
-    now,
-    'status.changed',
-    {
+    });
+    audits.push({
+      actor: { kind: 'system', id: 'status-engine' },
+      action: 'status.change',
+      subjectKind: 'resident',
+      subjectId: personId,
       personId,
-      from: prev?.color ?? 'green',
-      to: status.color,
-      colorChanged,
-      gridCode: scope.gridCode,
-      path: scope.path,
-      ruleSet: `${status.ruleSetId}@${status.ruleSetVersion}`,
-      rules: status.reasons.map((r) => r.ruleId),
-      factIds: status.reasons.flatMap((r) => r.factIds),
-      cause,
-    },
-    personId,
-  );
-  if (colorChanged)
-    await trx
-      .insertInto('notifications')
-      .values({
+      detail: {
+        from: prev?.color ?? 'green',
+        to: status.color,
+        ruleSet: `${status.ruleSetId}@${status.ruleSetVersion}`,
+        rules: status.reasons.map((r) => r.ruleId),
+        facts: status.reasons.flatMap((r) => r.factIds),
+        cause,
+      },
+    });
+    const colorChanged = (prev?.color ?? 'green') !== status.color;
+    events.push({
+      topic: 'status.changed',
+      key: personId,
+      payload: JSON.stringify({
+        personId,
+        from: prev?.color ?? 'green',
+        to: status.color,
+        colorChanged,
+        gridCode: scope.gridCode,
+        path: scope.path,
+        ruleSet: `${status.ruleSetId}@${status.ruleSetVersion}`,
+        rules: status.reasons.map((r) => r.ruleId),
+        factIds: status.reasons.flatMap((r) => r.factIds),
+        cause,
+      }),
+      created_at: now,
+    });
+    if (colorChanged)
+      notes.push({
         id: randomUUID(),
         person_id: personId,
         kind: 'status_changed',
         payload: JSON.stringify({ color: status.color, summary: status.summary }),
         created_at: now,
-      })
+      });
+  }
+  const CHUNK = 500;
+  for (let i = 0; i < upserts.length; i += CHUNK)
+    await trx
+      .insertInto('statuses')
+      .values(upserts.slice(i, i + CHUNK))
+      .onConflict((oc) =>
+        oc.column('person_id').doUpdateSet((eb) => ({
+          color: eb.ref('excluded.color'),
+          vaccinated: eb.ref('excluded.vaccinated'),
+          since: eb.ref('excluded.since'),
+          reasons: eb.ref('excluded.reasons'),
+          clears: eb.ref('excluded.clears'),
+          summary: eb.ref('excluded.summary'),
+          ruleset_id: eb.ref('excluded.ruleset_id'),
+          ruleset_version: eb.ref('excluded.ruleset_version'),
+          evaluated_at: eb.ref('excluded.evaluated_at'),
+          next_check_at: eb.ref('excluded.next_check_at'),
+        })),
+      )
       .execute();
-  return { status, changed };
+  for (let i = 0; i < history.length; i += CHUNK)
+    await trx
+      .insertInto('status_history')
+      .values(history.slice(i, i + CHUNK))
+      .execute();
+  await appendAuditMany(trx, now, audits);
+  for (let i = 0; i < events.length; i += CHUNK)
+    await trx
+      .insertInto('outbox')
+      .values(events.slice(i, i + CHUNK))
+      .execute();
+  for (let i = 0; i < notes.length; i += CHUNK)
+    await trx
+      .insertInto('notifications')
+      .values(notes.slice(i, i + CHUNK))
+      .execute();
+  return personIds.map((id) => out.get(id)!);
 }
 
 export async function recomputeStatus(ctx: AppContext, personId: string, cause: string) {
