@@ -17,6 +17,7 @@ export function registerAudit(program: Command) {
     .action(async (opts: { batch: number; json?: boolean }) => {
       const rt = await openCliRuntime();
       const progress = createProgress('audit verify');
+      let code = 1;
       try {
         const report = await verifyAuditChain(rt.ctx, {
           batch: opts.batch,
@@ -32,11 +33,13 @@ export function registerAudit(program: Command) {
               `${report.checkpoints.count} checkpoints (latest at seq ${report.checkpoints.latestSeq ?? '—'})\n`,
           );
         }
-        process.exitCode = report.ok ? 0 : 1;
+        code = report.ok ? 0 : 1;
       } finally {
         progress.stop();
         await rt.close();
       }
+      // Set after closing: closing embedded PGlite resets the exit code.
+      process.exitCode = code;
     });
   audit
     .command('checkpoint')

@@ -4,6 +4,7 @@ import { registerImport } from './import.ts';
 import { registerSeed } from './seed.ts';
 import { registerServe } from './serve.ts';
 import { registerVerify } from './verify.ts';
+import { registerPurge } from './purge.ts';
 import { registerScenario } from './scenario.ts';
 import { registerAudit } from './audit.ts';
 import { registerPlaces } from './places.ts';
@@ -15,6 +16,7 @@ export const commands: RegisterCommand[] = [
   registerServe,
   registerSeed,
   registerVerify,
+  registerPurge,
   registerScenario,
   registerAudit,
   registerImport,

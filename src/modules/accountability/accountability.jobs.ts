@@ -1,8 +1,22 @@
+import type { AppContext } from '../../platform/context.ts';
 import { jobs, type Job } from '../../platform/jobs.ts';
 import { createCheckpoint } from '../audit/checkpoints.service.ts';
 import { recordLapses } from '../emergencies/emergencies.service.ts';
+import { runPurge } from '../retention/purge.service.ts';
+import { snapshotStatusCounts } from '../transparency/status-counts.ts';
 
 let registered = false;
+
+/** Runs `fn` at most once per `intervalMs` of wall time, however often the job timer ticks. */
+function every(intervalMs: (ctx: AppContext) => number, fn: (ctx: AppContext) => Promise<unknown>) {
+  let last = 0;
+  return async (ctx: AppContext) => {
+    const now = Date.now();
+    if (now - last < intervalMs(ctx)) return;
+    last = now;
+    await fn(ctx);
+  };
+}
 
 /** Background jobs of the accountability module, added once to the platform's job list. */
 export function registerAccountabilityJobs(): void {
@@ -11,19 +25,19 @@ export function registerAccountabilityJobs(): void {
   const list: Job[] = [
     {
       name: 'audit-checkpoint',
-      // The interval comes from config at run time; the timer ticks every 5 s and the job decides whether it is due.
       everyMs: 5_000,
-      run: (() => {
-        let last = 0;
-        return async (ctx) => {
-          const now = Date.now();
-          if (now - last < ctx.config.AUDIT_CHECKPOINT_INTERVAL_SECONDS * 1000) return;
-          last = now;
-          await createCheckpoint(ctx);
-        };
-      })(),
+      run: every((ctx) => ctx.config.AUDIT_CHECKPOINT_INTERVAL_SECONDS * 1000, createCheckpoint),
     },
     { name: 'emergency-lapses', everyMs: 60_000, run: async (ctx) => void (await recordLapses(ctx)) },
+    { name: 'status-daily-counts', everyMs: 60_000, run: every(() => 3600_000, snapshotStatusCounts) },
+    {
+      name: 'retention-purge',
+      everyMs: 60_000,
+      run: every(
+        () => 24 * 3600_000,
+        (ctx) => runPurge(ctx, { dryRun: false, trigger: 'schedule', actor: { kind: 'system', id: 'retention' } }),
+      ),
+    },
   ];
   jobs.push(...list);
 }

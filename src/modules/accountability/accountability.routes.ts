@@ -7,6 +7,8 @@ import { auditRoutes } from '../audit/audit.routes.ts';
 import { emergencyRoutes } from '../emergencies/emergencies.routes.ts';
 import { emergencyGate } from '../emergencies/emergencies.service.ts';
 import { meTransparencyRoutes } from '../transparency/me.routes.ts';
+import { transparencyReportRoutes } from '../transparency/report.routes.ts';
+import { retentionRoutes } from '../retention/retention.routes.ts';
 import { registerAccountabilityJobs } from './accountability.jobs.ts';
 
 // Health codes are issued only under a declared emergency covering the person's jurisdiction.
@@ -22,4 +24,6 @@ export const accountabilityRoutes: RouteModule = async (app, ctx) => {
   await appealRoutes(app, ctx);
   await meTransparencyRoutes(app, ctx);
   await anomalyRoutes(app, ctx);
+  await retentionRoutes(app, ctx);
+  await transparencyReportRoutes(app, ctx);
 };
