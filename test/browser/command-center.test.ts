@@ -211,4 +211,21 @@ describe('command center on the seeded city', () => {
     await screenshot(page, 'command-city-zh');
     await page.getByTestId('language-switch').selectOption('en');
   });
+
+  it('signing out from a pulsing map with a grid selected returns cleanly to sign-in', async () => {
+    await page.goto(`/command/${community.id}`);
+    await waitForMap(page, community.id);
+    await page.getByTestId('metric-select').selectOption('area');
+    await until(
+      () => page.getByTestId('threshold-input').inputValue(),
+      (v) => v !== '',
+    );
+    const [grid] = await gridsOf(community.id);
+    if (!grid) throw new Error('no grid');
+    await page.locator(`[data-testid=area-list] button[data-id="${grid.id}"]`).click();
+    await page.getByTestId('grid-details').getByTestId('grid-workers').waitFor();
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.locator('input[name=username]').waitFor();
+    expect(open.errors).toEqual([]);
+  });
 });

@@ -8,6 +8,7 @@ import type { View } from '../useContextGrids.ts';
 import type { Scale } from './choropleth-scale.ts';
 import { labelPoint } from './geometry.ts';
 import { LabelLayer, type Label } from './labels.ts';
+import { isLive } from './live.ts';
 import { GRID_MIN_ZOOM, LAYERS, SOURCES } from './map-style.ts';
 import { MapTooltip } from './MapTooltip.tsx';
 import { useChoropleth, type ChoroplethTarget } from './useChoropleth.ts';
@@ -141,7 +142,8 @@ export function CommandMap(props: Props) {
     if (!map) return;
     if (selectedGrid) map.setFeatureState({ source: SOURCES.grids, id: selectedGrid }, { selected: true });
     return () => {
-      if (selectedGrid) map.setFeatureState({ source: SOURCES.grids, id: selectedGrid }, { selected: false });
+      if (selectedGrid && isLive(map))
+        map.setFeatureState({ source: SOURCES.grids, id: selectedGrid }, { selected: false });
     };
   }, [map, selectedGrid, gridKey]);
 

@@ -1,4 +1,5 @@
 import type { Map as MapLibreMap } from 'maplibre-gl';
+import { isLive } from './live.ts';
 
 const PERIOD_MS = 1400;
 const FRAME_MS = 50; // 20 fps is smooth enough for a glow and leaves the main thread to panning.
@@ -35,6 +36,7 @@ export function startPulse(map: MapLibreMap, layers: AlertLayers): () => void {
   if (reduced) {
     paint(map, layers, 0.8);
     return () => {
+      if (!isLive(map)) return;
       paint(map, layers, 0);
       show(map, layers, false);
     };
@@ -42,6 +44,7 @@ export function startPulse(map: MapLibreMap, layers: AlertLayers): () => void {
   let raf = 0;
   let last = 0;
   const tick = (t: number) => {
+    if (!isLive(map)) return;
     raf = requestAnimationFrame(tick);
     if (t - last < FRAME_MS) return;
     last = t;
@@ -50,6 +53,7 @@ export function startPulse(map: MapLibreMap, layers: AlertLayers): () => void {
   raf = requestAnimationFrame(tick);
   return () => {
     cancelAnimationFrame(raf);
+    if (!isLive(map)) return;
     paint(map, layers, 0);
     show(map, layers, false);
   };
