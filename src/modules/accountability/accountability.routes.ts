@@ -5,6 +5,7 @@ import { startAnomalyDetection } from '../anomalies/detection.ts';
 import { appealRoutes } from '../appeals/appeals.routes.ts';
 import { auditRoutes } from '../audit/audit.routes.ts';
 import { emergencyRoutes } from '../emergencies/emergencies.routes.ts';
+import { exportApprovalRoutes } from '../export-approvals/export-approvals.routes.ts';
 import { emergencyGate } from '../emergencies/emergencies.service.ts';
 import { meTransparencyRoutes } from '../transparency/me.routes.ts';
 import { transparencyReportRoutes } from '../transparency/report.routes.ts';
@@ -25,5 +26,6 @@ export const accountabilityRoutes: RouteModule = async (app, ctx) => {
   await meTransparencyRoutes(app, ctx);
   await anomalyRoutes(app, ctx);
   await retentionRoutes(app, ctx);
+  await exportApprovalRoutes(app, ctx);
   await transparencyReportRoutes(app, ctx);
 };

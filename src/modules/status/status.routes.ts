@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { authorize } from '../../core/policy/policy.ts';
+import { ACCESS_PURPOSES } from '../../core/policy/purposes.ts';
 import { OVERRIDE_REASONS } from '../../core/rules/index.ts';
 import type { RouteModule } from '../../platform/http/types.ts';
 import { requireResident, requireSignedIn, requireStaff } from '../../platform/http/auth-hook.ts';
@@ -14,14 +15,8 @@ import { getRuleSet, publishedRuleSets, publishRuleSet } from './rulesets.servic
 import { currentStatus } from './status.service.ts';
 import { ruleSetJsonSchema } from '../../core/rules/index.ts';
 
-export const READ_PURPOSES = [
-  'tracing',
-  'follow_up',
-  'incident_handling',
-  'appeal_review',
-  'audit',
-  'registry_maintenance',
-] as const;
+/** The one fixed list of purposes (core/policy/purposes.ts), shared with the registry, tracing and incidents. */
+export const READ_PURPOSES = ACCESS_PURPOSES;
 const Purpose = z.enum(READ_PURPOSES, { message: `purpose must be one of: ${READ_PURPOSES.join(', ')}` });
 const Any = z.record(z.string(), z.unknown());
 

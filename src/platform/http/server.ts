@@ -16,6 +16,7 @@ import { authHook } from './auth-hook.ts';
 import { routeModules } from './modules.ts';
 import { open311Plugin } from '../../modules/open311/open311.plugin.ts';
 import { errorHandler, notFound, sendProblem } from './problem.ts';
+import { rateLimitHook } from './rate-limit.ts';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 
@@ -48,6 +49,8 @@ export async function buildServer(ctx: AppContext, options: ServerOptions = {}):
       'request',
     );
   });
+
+  app.addHook('preValidation', rateLimitHook(ctx));
 
   await app.register(fastifySwagger, {
     openapi: {

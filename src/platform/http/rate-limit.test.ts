@@ -1,0 +1,81 @@
+import { beforeAll, expect, it } from 'vitest';
+import type { FastifyInstance } from 'fastify';
+import { describeEachBackend } from '../../../test/support/backends.ts';
+import { residentAuth, testServer } from '../../../test/support/http.ts';
+import { demoResidentPhone, seedDemoCity } from '../../modules/demo/demo-seed.service.ts';
+
+describeEachBackend('rate limits on sign-in, codes and verification', (env) => {
+  let app: FastifyInstance;
+
+  beforeAll(async () => {
+    await seedDemoCity(env().ctx, { seed: 19, residents: 200 });
+    app = await testServer(env().ctx);
+  });
+
+  const signIn = (username: string, password: string, ip = '10.0.0.1') =>
+    app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/staff/sign-in',
+      payload: { username, password },
+      remoteAddress: ip,
+    });
+
+  it('stops password guessing on one account with 429, Retry-After and problem+json', async () => {
+    const codes: number[] = [];
+    for (let i = 0; i < 31; i++) codes.push((await signIn('admin', `guess-${i}`)).statusCode);
+    expect(codes.slice(0, 30).every((c) => c === 401)).toBe(true);
+    const limited = await signIn('admin', 'guess-31');
+    expect(limited.statusCode).toBe(429);
+    expect(limited.headers['content-type']).toMatch(/application\/problem\+json/);
+    expect(Number(limited.headers['retry-after'])).toBeGreaterThanOrEqual(1);
+    expect(limited.json()).toMatchObject({ status: 429, title: 'Too Many Requests' });
+    expect(limited.json().detail).toMatch(/for this account; try again in \d+ s/);
+    // Another account from the same address, and the same account from elsewhere, are not locked out.
+    expect((await signIn('auditor', 'wrong')).statusCode).toBe(401);
+    expect((await signIn('admin', 'wrong', '10.0.0.2')).statusCode).toBe(401);
+  });
+
+  it('limits code requests per resident', async () => {
+    const resident = await residentAuth(app, demoResidentPhone(3));
+    const statuses: number[] = [];
+    for (let i = 0; i < 32; i++)
+      statuses.push((await app.inject({ url: '/api/v1/me/code', headers: resident })).statusCode);
+    expect(statuses.filter((s) => s === 200).length).toBe(30);
+    expect(statuses.at(-1)).toBe(429);
+    const other = await residentAuth(app, demoResidentPhone(4));
+    expect((await app.inject({ url: '/api/v1/me/code', headers: other })).statusCode).toBe(200);
+  });
+
+  it('limits anonymous verification per address', async () => {
+    let last = 0;
+    let n = 0;
+    for (; n < 400; n++) {
+      const r = await app.inject({
+        method: 'POST',
+        url: '/api/v1/verify',
+        payload: { code: 'TSR1:NOT-A-CODE' },
+        remoteAddress: '10.0.0.9',
+      });
+      last = r.statusCode;
+      if (last === 429) break;
+      expect(last).toBe(200);
+    }
+    expect(last).toBe(429);
+    // 300 at once, plus what refilled (10 per second) while they ran.
+    expect(n).toBeGreaterThanOrEqual(300);
+  });
+
+  it('can be switched off for load tests', async () => {
+    let status = 0;
+    for (let i = 0; i < 40 && status !== 429; i++)
+      status = (await signIn('health2', `guess-${i}`, '10.0.0.3')).statusCode;
+    expect(status).toBe(429);
+    env().ctx.config.RATE_LIMITS = 'off';
+    try {
+      expect((await signIn('health2', 'guess-again', '10.0.0.3')).statusCode).toBe(401);
+    } finally {
+      env().ctx.config.RATE_LIMITS = 'on';
+    }
+    expect((await signIn('health2', 'guess-again', '10.0.0.3')).statusCode).toBe(429);
+  });
+});
