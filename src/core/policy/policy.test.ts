@@ -75,7 +75,15 @@ const EXPECTED: Record<StaffRole, Action[]> = {
   lab: ['fact.record_test', 'lab_result.submit'],
   venue_operator: [],
   verifier: [],
-  auditor: ['staff.read', 'audit.read', 'anomaly.read', 'anomaly.resolve', 'certificate.countersign', 'export.approve', 'stats.read'],
+  auditor: [
+    'staff.read',
+    'audit.read',
+    'anomaly.read',
+    'anomaly.resolve',
+    'certificate.countersign',
+    'export.approve',
+    'stats.read',
+  ],
   admin: [
     'jurisdiction.write',
     'grid.write',

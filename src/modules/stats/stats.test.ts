@@ -83,7 +83,10 @@ describeEachBackend('command-center statistics', (env) => {
     expect(unknown.json().detail).toMatch(/unknown metric protests/);
     expect((await app.inject({ url: '/api/v1/stats/areas?parent=990100&metrics=red' })).statusCode).toBe(401);
     const community = await staffAuth(app, 'community.990101001001');
-    const outside = await app.inject({ url: '/api/v1/stats/areas?parent=990101001002&metrics=red', headers: community });
+    const outside = await app.inject({
+      url: '/api/v1/stats/areas?parent=990101001002&metrics=red',
+      headers: community,
+    });
     expect(outside.statusCode).toBe(403);
     const worker = await staffAuth(app, 'worker.990101001001001');
     expect(

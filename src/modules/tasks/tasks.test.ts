@@ -132,7 +132,7 @@ describeEachBackend('task engine', (env) => {
         .executeTakeFirstOrThrow()
     ).id;
     const notHandler = await create({ assigneeId: officerId }).catch((e: Problem) => e);
-    expect(notHandler.detail).toMatch(/only to grid_worker or health_officer staff/);
+    expect((notHandler as Problem).detail).toMatch(/only to grid_worker or health_officer staff/);
     const elsewhere = (
       await env()
         .ctx.db.selectFrom('staff')
@@ -141,7 +141,9 @@ describeEachBackend('task engine', (env) => {
         .executeTakeFirst()
     )?.id;
     if (elsewhere)
-      expect((await create({ assigneeId: elsewhere }).catch((e: Problem) => e)).detail).toMatch(/outside that scope/);
+      expect(((await create({ assigneeId: elsewhere }).catch((e: Problem) => e)) as Problem).detail).toMatch(
+        /outside that scope/,
+      );
     expect((await env().ctx.db.selectFrom('tasks').select('id').execute()).length).toBe(before.length);
   });
 
