@@ -16,9 +16,10 @@ describeEachBackend('bulk export of personal data needs a second approver and do
   beforeAll(async () => {
     await seedDemoCity(env().ctx, { seed: 17, residents: 300 });
     app = await testServer(env().ctx);
-    [admin, admin2, auditor, health] = await Promise.all(
-      ['admin', 'admin2', 'auditor', 'health'].map((u) => staffAuth(app, u)),
-    );
+    admin = await staffAuth(app, 'admin');
+    admin2 = await staffAuth(app, 'admin2');
+    auditor = await staffAuth(app, 'auditor');
+    health = await staffAuth(app, 'health');
   });
 
   const request = (h: Headers, payload: Record<string, unknown>) =>
@@ -90,7 +91,9 @@ describeEachBackend('bulk export of personal data needs a second approver and do
       await request(admin2, { kind: 'households', reason: 'Door-to-door campaign planning, district 990101.' })
     ).json().id;
     env().clock.advance(49 * 3600_000);
-    [admin, admin2, auditor] = await Promise.all(['admin', 'admin2', 'auditor'].map((u) => staffAuth(app, u)));
+    admin = await staffAuth(app, 'admin');
+    admin2 = await staffAuth(app, 'admin2');
+    auditor = await staffAuth(app, 'auditor');
     expect((await decide(auditor, late, 'approve')).statusCode).toBe(409);
     const list = (await app.inject({ url: '/api/v1/exports/requests', headers: auditor })).json().items;
     expect(list.map((x: { state: string }) => x.state).sort()).toEqual(['downloaded', 'expired', 'rejected']);
