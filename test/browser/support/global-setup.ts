@@ -31,6 +31,8 @@ function buildWebIfStale(): void {
   const t0 = Date.now();
   const r = spawnSync(process.execPath, ['node_modules/vite/bin/vite.js', 'build', '--config', 'web/vite.config.ts'], {
     cwd: REPO,
+    // Vitest sets NODE_ENV=test, which would bundle React's development build: test what ships.
+    env: { ...process.env, NODE_ENV: 'production' },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   if (r.status !== 0) throw new Error('vite build failed');
@@ -70,6 +72,7 @@ export default async function setup(project: TestProject) {
   const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir, LOG_LEVEL: 'warn' };
   delete env.DATABASE_URL; // always a fresh embedded database, never someone's server
   delete env.NATS_URL;
+  delete env.NODE_ENV; // set to "test" by Vitest; the server runs as it would in production
   const t0 = Date.now();
   const seed = spawnSync(process.execPath, ['bin/tessera.js', 'seed', '--residents', String(RESIDENTS)], {
     cwd: SERVER_ROOT,
