@@ -79,7 +79,10 @@ export default async function setup(project: TestProject) {
     env,
     encoding: 'utf8',
   });
-  if (seed.status !== 0) throw new Error(`seed failed:\n${seed.stderr}\n${seed.stdout}`);
+  if (seed.status !== 0) {
+    rmSync(dataDir, { recursive: true, force: true });
+    throw new Error(`seed failed:\n${seed.stderr}\n${seed.stdout}`);
+  }
   process.stdout.write(`[browser tests] seeded ${RESIDENTS} residents in ${Date.now() - t0} ms\n`);
 
   const port = await freePort();
@@ -92,7 +95,13 @@ export default async function setup(project: TestProject) {
   server.stdout?.on('data', (d: Buffer) => (output += d.toString()));
   server.stderr?.on('data', (d: Buffer) => (output += d.toString()));
   const baseUrl = `http://127.0.0.1:${port}`;
-  await waitForHealth(baseUrl, server, () => output);
+  try {
+    await waitForHealth(baseUrl, server, () => output);
+  } catch (e) {
+    server.kill('SIGKILL');
+    rmSync(dataDir, { recursive: true, force: true });
+    throw e;
+  }
   project.provide('baseUrl', baseUrl);
   mkdirSync(ARTIFACTS, { recursive: true });
 
