@@ -42,7 +42,7 @@ const bench: Bench = async ({ quick }) => {
 
       const port = 18000 + Math.floor(Math.random() * 1000);
       const server = spawn(process.execPath, ['bin/tessera.js', 'serve'], {
-        env: { ...process.env, ...db.env, PORT: String(port), LOG_LEVEL: 'warn' },
+        env: { ...process.env, ...db.env, PORT: String(port), LOG_LEVEL: 'warn', RATE_LIMITS: 'off' },
         stdio: 'ignore',
       });
       try {

@@ -34,7 +34,7 @@ async function codeEndpoint(quick: boolean): Promise<BenchResult[]> {
         stdio: 'ignore',
       });
       const server = spawn(process.execPath, ['bin/tessera.js', 'serve'], {
-        env: { ...process.env, ...db.env, PORT: String(port), LOG_LEVEL: 'warn' },
+        env: { ...process.env, ...db.env, PORT: String(port), LOG_LEVEL: 'warn', RATE_LIMITS: 'off' },
         stdio: 'ignore',
       });
       try {
