@@ -46,6 +46,9 @@ describeEachBackend('jurisdictions and grids', (env) => {
     expect(grid.properties.areaM2).toBeGreaterThan(5000);
     expect(grid.properties.areaM2).toBeLessThan(20000);
     const j = (await app.inject('/api/v1/jurisdictions/990101001001')).json();
+    const district = (await app.inject('/api/v1/jurisdictions/990101')).json();
+    const allGrids = await env().ctx.db.selectFrom('grids').select('code').where('code', 'like', '990101%').execute();
+    expect(district.properties.gridCount).toBe(allGrids.length);
     expect(j.properties.breadcrumb.map((b: { level: string }) => b.level)).toEqual([
       'province',
       'city',

@@ -37,15 +37,17 @@ export async function childCounts(db: Database, parentIds: string[]) {
   return new Map(rows.map((r) => [r.parent_id as string, Number(r.n)]));
 }
 
-export async function gridCounts(db: Database, communityIds: string[]) {
-  if (communityIds.length === 0) return new Map<string, number>();
-  const rows = await db
-    .selectFrom('grids')
-    .select(['community_id', sql<number>`count(*)::int`.as('n')])
-    .where('community_id', 'in', communityIds)
-    .groupBy('community_id')
-    .execute();
-  return new Map(rows.map((r) => [r.community_id, Number(r.n)]));
+/** Unit grids in each jurisdiction's whole subtree (a district counts the grids of all its communities). */
+export async function gridCounts(db: Database, ids: string[]) {
+  if (ids.length === 0) return new Map<string, number>();
+  const { rows } = await sql<{ id: string; n: number }>`
+    select a.id, count(g.code)::int as n
+    from jurisdictions a
+    join jurisdictions c on c.path = a.path or c.path like a.path || '.%'
+    join grids g on g.community_id = c.id
+    where a.id in (${sql.join(ids)})
+    group by a.id`.execute(db);
+  return new Map(rows.map((r) => [r.id, Number(r.n)]));
 }
 
 /** All jurisdictions of a subtree, ordered by path (parents before children). */
