@@ -52,14 +52,15 @@ function currentKey(groupBy: EvaluationGrouping): RawBuilder<string | null> {
     case 'none':
       return sql<string>`'all'`;
     case 'grid':
-      return sql<string>`i.grid_code::text`;
+      return sql<string>`i.grid_code`;
     case 'category':
       return sql<string>`i.category_code`;
     case 'jurisdiction':
       return sql<string>`i.community_id`;
     case 'worker':
-      // Who last gave feedback, else the last assignee.
-      return sql<string | null>`coalesce(i.last_feedback_by::text, i.last_assignee_id::text)`;
+      // Who last gave feedback, else the last assignee. The expression matches incidents_worker_stats, so the
+      // planner knows there are few workers and aggregates by hash instead of sorting a million rows.
+      return sql<string | null>`coalesce(i.last_feedback_by, i.last_assignee_id)`;
     case 'department':
       return sql<string | null>`i.last_department`;
   }
