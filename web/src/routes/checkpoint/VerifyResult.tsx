@@ -1,0 +1,64 @@
+import { useEffect, useRef } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { Verification } from '../../api/verify.ts';
+import { formatTime } from '../../i18n/datetime.ts';
+import { useLanguage } from '../../i18n/format.ts';
+import { labelOf } from '../../i18n/labels.ts';
+
+/** Full-screen answer for the guard: colour (or certificate type), validity, issuer, expiry — never who it is. */
+export function VerifyResult({ result, onNext }: { result: Verification; onNext: () => void }) {
+  const { t } = useTranslation();
+  const lang = useLanguage();
+  const next = useRef<HTMLButtonElement>(null);
+  useEffect(() => next.current?.focus(), []);
+
+  const tone = !result.valid ? 'invalid' : (result.color ?? 'certificate');
+  const failed = Object.entries(result.checks)
+    .filter(([, ok]) => ok === false)
+    .map(([k]) => k);
+  const expired = failed.includes('expiry');
+  return (
+    <div
+      className={`verify-result tone-${tone}`}
+      role="alert"
+      data-testid="verify-result"
+      data-valid={result.valid}
+      data-color={result.color ?? ''}
+    >
+      <p className="verify-headline">
+        {result.valid
+          ? result.color
+            ? t(`color.${result.color}`)
+            : t('checkpoint.result.certificate', { type: result.certificateType ?? result.format })
+          : expired
+            ? t('checkpoint.result.expired')
+            : t('checkpoint.result.invalid')}
+      </p>
+      <dl className="verify-facts">
+        <dt>{t('checkpoint.result.validity')}</dt>
+        <dd>{result.valid ? t('checkpoint.result.valid') : t('checkpoint.result.notValid')}</dd>
+        <dt>{t('checkpoint.result.format')}</dt>
+        <dd>{result.format}</dd>
+        {result.valid && result.vaccination ? (
+          <>
+            <dt>{t('checkpoint.result.vaccination')}</dt>
+            <dd>{t('checkpoint.result.vaccinated')}</dd>
+          </>
+        ) : null}
+        <dt>{t('checkpoint.result.issuer')}</dt>
+        <dd>{result.issuer ?? '—'}</dd>
+        <dt>{t('checkpoint.result.expires')}</dt>
+        <dd>{result.expiresAt ? formatTime(result.expiresAt, lang) : '—'}</dd>
+        {failed.length > 0 ? (
+          <>
+            <dt>{t('checkpoint.result.failedChecks')}</dt>
+            <dd>{failed.map((k) => labelOf('checkpoint.check', k)).join(', ')}</dd>
+          </>
+        ) : null}
+      </dl>
+      <button ref={next} type="button" className="btn btn-block verify-next" onClick={onNext}>
+        {t('checkpoint.result.next')}
+      </button>
+    </div>
+  );
+}
