@@ -80,16 +80,17 @@ async function resolveAssignee(
 ): Promise<Assignee> {
   let id = assigneeId;
   if (id === undefined) {
-    const pick = await defaultHandler(trx, category.handler.role, {
-      gridCode: row.grid_code,
-      communityId: row.community_id,
-      path: row.jurisdiction_path,
-    });
+    const pick = await defaultHandler(
+      trx,
+      category.handler.role,
+      { gridCode: row.grid_code, communityId: row.community_id, path: row.jurisdiction_path },
+      row.state.assignee?.id ?? null,
+    );
     if (!pick)
       throw unprocessable(
         category.handler.role === 'grid_worker'
-          ? `body.assigneeId: grid ${row.grid_code} and its community have no active grid worker; name the assignee`
-          : `body.assigneeId: no active ${category.handler.role} covers ${row.jurisdiction_path}; name the assignee`,
+          ? `body.assigneeId: grid ${row.grid_code} and its community have no other active grid worker; name the assignee`
+          : `body.assigneeId: no other active ${category.handler.role} covers ${row.jurisdiction_path}; name the assignee`,
       );
     id = pick;
   }

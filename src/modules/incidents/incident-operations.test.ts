@@ -266,4 +266,22 @@ describeEachBackend('incident administration, lists and exception paths', (env) 
     expect(odd.statusCode).toBe(400);
     expect(odd.json().detail).toBe('body.rating: only an evaluate action takes rating; this is a feedback action');
   });
+
+  it('reassigns an incident through its task to another worker of the community by default', async () => {
+    const id = await report('0201');
+    await act(id, officer, { type: 'file' });
+    const dispatched = await act(id, officer, { type: 'dispatch' });
+    const task = (await get('/api/v1/me/tasks?limit=1000', worker))
+      .json()
+      .items.find((t: { subject: { id: string } }) => t.subject.id === id);
+    expect((await post(`/api/v1/tasks/${task.id}/reassign`, officer, { reason: 'x' })).statusCode).toBe(422);
+    const r = await post(`/api/v1/tasks/${task.id}/reassign`, officer, { reason: 'worker is on leave' });
+    expect(r.statusCode, r.body).toBe(200);
+    expect(r.json().assigneeId).not.toBe(dispatched.assigneeId);
+    const view = (await get(`/api/v1/incidents/${id}`, officer)).json();
+    expect(view.assigneeId).toBe(r.json().assigneeId);
+    expect(view.timeline.at(-1)).toMatchObject({ type: 'reassign', reason: 'worker is on leave' });
+    const stillMine = (await get('/api/v1/me/tasks?limit=1000', worker)).json().items;
+    expect(stillMine.some((t: { subject: { id: string } }) => t.subject.id === id)).toBe(false);
+  });
 });

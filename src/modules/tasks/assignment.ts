@@ -22,10 +22,22 @@ export async function leastLoaded(db: Db, ids: readonly string[]): Promise<strin
   return [...ids].sort((a, b) => load(a) - load(b) || (a < b ? -1 : a > b ? 1 : 0))[0] ?? null;
 }
 
-/** The grid's own workers first; when it has none, the workers of its community. */
-export async function defaultGridAssignee(db: Db, gridCode: string, communityId: string): Promise<string | null> {
-  const own = await gridWorkerIds(db, gridCode);
-  return leastLoaded(db, own.length > 0 ? own : await communityWorkerIds(db, communityId));
+/**
+ * The grid's own workers first; when it has none (or only the one being replaced), the workers of its community.
+ * `exclude` is the current assignee when reassigning.
+ */
+export async function defaultGridAssignee(
+  db: Db,
+  gridCode: string,
+  communityId: string,
+  exclude: string | null = null,
+): Promise<string | null> {
+  const own = (await gridWorkerIds(db, gridCode)).filter((id) => id !== exclude);
+  if (own.length > 0) return leastLoaded(db, own);
+  return leastLoaded(
+    db,
+    (await communityWorkerIds(db, communityId)).filter((id) => id !== exclude),
+  );
 }
 
 /** Who handles work of `role` at a place by default: grid workers of the grid, or health officers covering it. */
@@ -33,9 +45,13 @@ export async function defaultHandler(
   db: Db,
   role: HandlerRole,
   place: { gridCode: string; communityId: string; path: string },
+  exclude: string | null = null,
 ): Promise<string | null> {
-  if (role === 'grid_worker') return defaultGridAssignee(db, place.gridCode, place.communityId);
-  return leastLoaded(db, await staffCoveringPath(db, role, place.path));
+  if (role === 'grid_worker') return defaultGridAssignee(db, place.gridCode, place.communityId, exclude);
+  return leastLoaded(
+    db,
+    (await staffCoveringPath(db, role, place.path)).filter((id) => id !== exclude),
+  );
 }
 
 export type AssigneeCheck =

@@ -342,8 +342,8 @@ export async function reassignTask(
       if (!check.ok) fail('body.assigneeId', check.message);
       next = check.staff.id;
     } else {
-      const pick = await defaultGridAssignee(trx, t.grid_code, t.community_id);
-      if (!pick) fail('body.assigneeId', `grid ${t.grid_code} has no grid worker; name the assignee`);
+      const pick = await defaultGridAssignee(trx, t.grid_code, t.community_id, t.assignee_id);
+      if (!pick) fail('body.assigneeId', `grid ${t.grid_code} has no other grid worker; name the assignee`);
       next = pick;
     }
     if (next === t.assignee_id) fail('body.assigneeId', `task ${id} is already assigned to ${next}`);
