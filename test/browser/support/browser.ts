@@ -7,7 +7,7 @@ import { ARTIFACTS } from './paths.ts';
 export const PASSWORD = 'tessera-demo';
 export const baseUrl = (): string => inject('baseUrl');
 
-export function launch(): Promise<Browser> {
+export function launch(extraArgs: readonly string[] = []): Promise<Browser> {
   return chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
     args: [
@@ -19,6 +19,7 @@ export function launch(): Promise<Browser> {
       '--disable-background-networking',
       '--disable-component-update',
       '--disable-sync',
+      ...extraArgs,
     ],
   });
 }
