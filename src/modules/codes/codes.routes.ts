@@ -4,6 +4,12 @@ import { requireResident } from '../../platform/http/auth-hook.ts';
 import { activeSigningKey } from '../keys/keys.service.ts';
 import { addDccCertificate, importTrustList, myCode, ownTrustList, verify } from './codes.service.ts';
 import { spkiDer } from '../../core/codes/keys.ts';
+import { authorize } from '../../core/policy/policy.ts';
+import { forbidden } from '../../platform/http/problem.ts';
+import { actorOf } from '../audit/actor.ts';
+import { rotateSigningKey } from '../keys/keys.service.ts';
+import { importForeignCertificate } from './foreign-certificate.service.ts';
+import { invalidateTrustStore } from './codes.service.ts';
 
 const Any = z.record(z.string(), z.unknown());
 
@@ -86,6 +92,52 @@ export const codeRoutes: RouteModule = (app, ctx) => {
       },
     },
     async (req) => importTrustList(ctx, req.principal, req.body),
+  );
+  app.post(
+    '/facts/foreign-certificate',
+    {
+      schema: {
+        tags: ['facts'],
+        summary:
+          'Import a verified EU DCC (HC1) as a vaccination or test-result fact for a resident (health officer; the date of birth must match; audited)',
+        body: z.strictObject({ personId: z.uuid(), code: z.string().min(4).max(8192) }),
+        response: { 201: z.object({ fact: Any, status: Any }) },
+      },
+    },
+    async (req, reply) => {
+      const r = await importForeignCertificate(ctx, req.principal, req.body);
+      return reply.status(201).send({
+        fact: r.fact as unknown as Record<string, unknown>,
+        status: r.status as unknown as Record<string, unknown>,
+      });
+    },
+  );
+  app.post(
+    '/keys/rotate',
+    {
+      schema: {
+        tags: ['codes'],
+        summary:
+          "Rotate a jurisdiction's signing key (admin). The old key keeps verifying the codes it signed until they expire.",
+        body: z.strictObject({
+          jurisdictionId: z.string().regex(/^\d{6}$/, 'must be a 6-digit city or county code'),
+          purpose: z.enum(['code', 'trust_list', 'audit']),
+        }),
+        response: { 200: z.object({ kid: z.string(), jurisdictionId: z.string(), purpose: z.string() }) },
+      },
+    },
+    async (req) => {
+      const j = await ctx.db
+        .selectFrom('jurisdictions')
+        .select('path')
+        .where('id', '=', req.body.jurisdictionId)
+        .executeTakeFirst();
+      const d = authorize(req.principal, 'key.rotate', { jurisdictionPath: j?.path ?? req.body.jurisdictionId });
+      if (!d.allow) throw forbidden(d.reason);
+      const key = await rotateSigningKey(ctx, req.body.jurisdictionId, req.body.purpose, actorOf(req.principal));
+      invalidateTrustStore(ctx);
+      return { kid: key.kidB64, jurisdictionId: req.body.jurisdictionId, purpose: req.body.purpose };
+    },
   );
   app.post(
     '/trust-list/dcc-certificates',

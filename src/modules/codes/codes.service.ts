@@ -87,7 +87,8 @@ async function dccCerts(db: Database): Promise<X509Certificate[]> {
   const rows = await db.selectFrom('settings').select('value').where('key', 'like', 'dcc_cert:%').execute();
   return rows.map(
     (r) =>
-      new X509Certificate(Buffer.from(String(typeof r.value === 'string' ? JSON.parse(r.value) : r.value), 'base64')),
+      // jsonb holding a base64 string: drivers hand back the decoded string itself.
+      new X509Certificate(Buffer.from(String(r.value), 'base64')),
   );
 }
 

@@ -147,7 +147,8 @@ export async function ownVerificationKeys(ctx: AppContext): Promise<TrustedKey[]
   return rows
     .map((r) => {
       // A key signs codes until it retires; those codes live at most VERIFY_GRACE_MS longer.
-      const notAfter = new Date(r.retired_at ?? r.not_after);
+      // Whole seconds like iat; a key retired in the second it was made still covers that second.
+      const notAfter = new Date(Math.ceil(new Date(r.retired_at ?? r.not_after).getTime() / 1000 + 1) * 1000);
       return {
         kid: Buffer.from(r.kid, 'base64'),
         alg: r.alg as CoseAlg,
