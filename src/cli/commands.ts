@@ -8,6 +8,7 @@ import { registerPurge } from './purge.ts';
 import { registerScenario } from './scenario.ts';
 import { registerAudit } from './audit.ts';
 import { registerPlaces } from './places.ts';
+import { registerSimulate } from './simulate.ts';
 
 /** Each CLI command lives in its own file and registers itself here (one line each). */
 export type RegisterCommand = (program: Command) => void;
@@ -22,4 +23,5 @@ export const commands: RegisterCommand[] = [
   registerImport,
   registerExport,
   registerPlaces,
+  registerSimulate,
 ];
