@@ -133,7 +133,7 @@ async function httpBenches(
   const out: BenchResult[] = [];
   const port = 19000 + Math.floor(Math.random() * 900);
   const server = spawn(process.execPath, ['bin/tessera.js', 'serve'], {
-    env: { ...process.env, ...env, PORT: String(port), LOG_LEVEL: 'warn' },
+    env: { ...process.env, ...env, PORT: String(port), LOG_LEVEL: 'warn', RATE_LIMITS: 'off' },
     stdio: 'ignore',
   });
   try {
