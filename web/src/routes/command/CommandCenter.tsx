@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import type { FeedEvent } from '../../api/feed.ts';
 import type { JurisdictionFeature } from '../../api/types.ts';
 import { ProblemAlert } from '../../components/ProblemAlert.tsx';
 import { formatArea, formatNumber, useLanguage } from '../../i18n/format.ts';
@@ -10,8 +11,11 @@ import { LiveClock } from './panels/LiveClock.tsx';
 import { AreaList } from './panels/AreaList.tsx';
 import { KpiStrip } from './panels/KpiStrip.tsx';
 import { MetricPanel } from './panels/MetricPanel.tsx';
+import { mayReadFeed, mayReadStats } from './access.ts';
+import { LiveFeed } from './panels/LiveFeed.tsx';
 import { PendingPanels } from './panels/PendingPanels.tsx';
 import { SelectionPanel } from './panels/SelectionPanel.tsx';
+import { StatusTimeline } from './panels/StatusTimeline.tsx';
 import { CommandMap } from './map/CommandMap.tsx';
 import { buildScale, defaultThreshold, PALETTES } from './map/choropleth-scale.ts';
 import { GRID_MIN_ZOOM } from './map/map-style.ts';
@@ -48,6 +52,11 @@ export default function CommandCenter() {
   const [thresholds, setThresholds] = useState<Record<string, number | null>>({});
 
   useEffect(() => setSelectedGrid(null), [focusId]);
+  // A status change in the feed redraws the charts that count status changes.
+  const [statusRevision, setStatusRevision] = useState(0);
+  const onFeedEvent = useCallback((e: FeedEvent) => {
+    if (e.topic.startsWith('status.')) setStatusRevision((n) => n + 1);
+  }, []);
 
   const input = useMemo(() => ({ areas: shown?.areas ?? NO_AREAS, grids, gridIndex }), [shown, grids, gridIndex]);
   const areaValues = useMemo(() => (shown && !shown.isLeaf ? metric.areas(input) : null), [metric, input, shown]);
@@ -140,6 +149,10 @@ export default function CommandCenter() {
               onSelectGrid={setSelectedGrid}
             />
           ) : null}
+          {shown && mayReadStats(principal) ? (
+            <StatusTimeline jurisdiction={shown.focus.id} refresh={statusRevision} />
+          ) : null}
+          {mayReadFeed(principal) ? <LiveFeed onEvent={onFeedEvent} /> : null}
           <PendingPanels />
         </aside>
       </div>

@@ -1,12 +1,8 @@
 import { useTranslation } from 'react-i18next';
 
-const PANELS = [
-  { id: 'charts', apis: ['status', 'tracing', 'incidents'] },
-  { id: 'feed', apis: ['status', 'incidents'] },
-  { id: 'dispatch', apis: ['incidents', 'tasks'] },
-] as const;
+const PANELS = [{ id: 'dispatch', apis: ['incidents', 'tasks'] }] as const;
 
-/** Where charts, the live feed and dispatch will sit. Empty on purpose: no data source exists yet. */
+/** Where dispatch will sit. Empty on purpose: its screen is not built yet. */
 export function PendingPanels() {
   const { t } = useTranslation();
   return (

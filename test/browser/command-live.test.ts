@@ -1,0 +1,55 @@
+import type { Browser } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { apiGet, launch, openPage, screenshot, signIn, type OpenPage } from './support/browser.ts';
+import { cityTree } from './support/city.ts';
+import { waitForMap } from './support/map.ts';
+import { apiPost, tokenFor } from './support/qr.ts';
+
+let browser: Browser;
+let open: OpenPage | null = null;
+
+beforeAll(async () => {
+  browser = await launch();
+});
+afterAll(async () => {
+  await browser?.close();
+});
+afterEach(async () => {
+  const errors = open?.errors ?? [];
+  await open?.close();
+  open = null;
+  expect(errors).toEqual([]);
+});
+
+interface Timeline {
+  days: Array<{ day: string; red: number; yellow: number; green: number }>;
+}
+const yellowTotal = (t: Timeline) => t.days.reduce((s, d) => s + d.yellow, 0);
+
+describe('command center: charts and live feed', () => {
+  it('charts status changes from the API and shows a new one live, without reload', async () => {
+    const { city } = await cityTree();
+    const officer = await tokenFor({ username: 'city.officer' });
+    const before = await apiGet<Timeline>(`/stats/status-timeline?jurisdiction=${city.id}&days=30`, officer);
+    open = await openPage(browser);
+    const { page } = open;
+    await signIn(page, { kind: 'staff', username: 'city.officer' });
+    await waitForMap(page, city.id);
+    const chart = page.getByTestId('status-timeline');
+    await chart.locator('svg').waitFor();
+    expect(await chart.locator('[data-color=yellow] strong').textContent()).toBe(String(yellowTotal(before)));
+    await page.locator('[data-testid=live-feed][data-connected=true]').waitFor();
+
+    // A resident's symptom check-in turns them yellow: the feed shows it and the chart counts it.
+    const navigations: string[] = [];
+    page.on('framenavigated', (f) => navigations.push(f.url()));
+    const resident = await tokenFor({ phone: '13800000013' });
+    await apiPost('/me/symptoms', { symptoms: ['fever'] }, resident);
+    const item = page.locator('[data-testid=live-feed] li[data-topic="status.changed"]').first();
+    await item.waitFor({ timeout: 15_000 });
+    expect(await item.textContent()).toContain('Yellow');
+    await chart.locator(`[data-color=yellow] strong:text-is("${yellowTotal(before) + 1}")`).waitFor();
+    expect(navigations).toEqual([]);
+    await screenshot(page, 'command-live');
+  });
+});
