@@ -215,9 +215,9 @@ export async function decideAppeal(
   id: string,
   input: { decision: 'uphold' | 'reject'; reasons: string; withdrawFactIds?: string[] | undefined },
 ) {
+  const { a } = await loadForReviewer(ctx, staff, id);
   const reasons = input.reasons.trim();
   if (reasons.length < 20) throw badRequest('body.reasons: give the reasons in at least 20 characters');
-  const { a } = await loadForReviewer(ctx, staff, id);
   if (a.state !== 'open') throw conflict(`Appeal ${id} was already ${a.state}.`);
   const contested = parse(a.contested_fact_ids) as string[];
   let withdraw: string[] = [];

@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { checkNationalId } from '../../core/registry/national-id.ts';
 import { hmacNationalId } from '../../core/registry/national-id.ts';
+import { authorize } from '../../core/policy/policy.ts';
 import type { Principal } from '../../core/policy/roles.ts';
 import type { AppContext } from '../../platform/context.ts';
 import type { Database } from '../../platform/database/database.ts';
-import { badRequest, conflict, notFound, unprocessable, type FieldError } from '../../platform/http/problem.ts';
+import { badRequest, conflict, forbidden, notFound, unprocessable, type FieldError } from '../../platform/http/problem.ts';
 import { actorOf } from '../audit/actor.ts';
 import { appendAudit } from '../audit/audit.repository.ts';
 import { findHousehold } from './households.repository.ts';
@@ -206,6 +207,9 @@ export async function findResidentByNationalId(ctx: AppContext, nationalId: stri
 
 export async function lookupResident(ctx: AppContext, principal: Principal, nationalId: string, purpose: unknown) {
   const stated = requirePurpose(principal, 'resident.read', purpose);
+  // Roles that may not read residents at all are refused before the lookup: a 404 would tell them who is registered.
+  const role = authorize(principal, 'resident.read');
+  if (!role.allow) throw forbidden(role.reason);
   const hit = await findResidentByNationalId(ctx, nationalId);
   if (!hit) {
     // Misses are recorded too: repeated blind lookups are exactly what an auditor wants to see.
