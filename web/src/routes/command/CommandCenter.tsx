@@ -21,6 +21,7 @@ import { buildScale, defaultThreshold, PALETTES } from './map/choropleth-scale.t
 import { GRID_MIN_ZOOM } from './map/map-style.ts';
 import { metricById } from './metrics.ts';
 import { useContextGrids, type View } from './useContextGrids.ts';
+import { useAreaStats } from './useAreaStats.ts';
 import { useFocus } from './useFocus.ts';
 import { useGridIndex } from './useGridIndex.ts';
 import './command.css';
@@ -49,16 +50,21 @@ export default function CommandCenter() {
   const index = useGridIndex(shown && !shown.isLeaf ? shown.focus.id : null, metric.needsGridIndex);
   const gridIndex = index.grids;
   const [selectedGrid, setSelectedGrid] = useState<string | null>(null);
-  const [thresholds, setThresholds] = useState<Record<string, number | null>>({});
-
-  useEffect(() => setSelectedGrid(null), [focusId]);
-  // A status change in the feed redraws the charts that count status changes.
+  // A status change in the feed refetches the status figures and the chart that counts changes.
   const [statusRevision, setStatusRevision] = useState(0);
   const onFeedEvent = useCallback((e: FeedEvent) => {
     if (e.topic.startsWith('status.')) setStatusRevision((n) => n + 1);
   }, []);
+  const statusStats = useAreaStats(shown && mayReadStats(principal) ? shown.focus.id : null, statusRevision);
+  const stats = statusStats.figures;
+  const [thresholds, setThresholds] = useState<Record<string, number | null>>({});
 
-  const input = useMemo(() => ({ areas: shown?.areas ?? NO_AREAS, grids, gridIndex }), [shown, grids, gridIndex]);
+  useEffect(() => setSelectedGrid(null), [focusId]);
+
+  const input = useMemo(
+    () => ({ areas: shown?.areas ?? NO_AREAS, grids, gridIndex, stats }),
+    [shown, grids, gridIndex, stats],
+  );
   const areaValues = useMemo(() => (shown && !shown.isLeaf ? metric.areas(input) : null), [metric, input, shown]);
   const gridValues = useMemo(() => metric.grids(input), [metric, input]);
   const band: Band =
@@ -92,11 +98,17 @@ export default function CommandCenter() {
       <div className="command-bar">
         {shown ? <Breadcrumb focus={shown.focus} scopeId={scopeId} /> : <span />}
         {shown ? (
-          <KpiStrip data={shown} gridTotal={shown.isLeaf ? shown.grids.length : (gridIndex?.length ?? null)} />
+          <KpiStrip
+            data={shown}
+            gridTotal={shown.isLeaf ? shown.grids.length : (gridIndex?.length ?? null)}
+            status={stats?.totals ?? null}
+          />
         ) : null}
         <LiveClock />
       </div>
-      {error || index.error || context.error ? <ProblemAlert error={error ?? index.error ?? context.error} /> : null}
+      {error || index.error || context.error || statusStats.error ? (
+        <ProblemAlert error={error ?? index.error ?? context.error ?? statusStats.error} />
+      ) : null}
       {outOfScope ? (
         <div className="problem" role="alert">
           {t('command.outOfScope')} <Link to="/command">{t('command.backToScope')}</Link>

@@ -1,5 +1,6 @@
 import type { GridFeature, JurisdictionFeature } from '../../api/types.ts';
 import type { PaletteId } from './map/choropleth-scale.ts';
+import type { StatusFigures, StatusMetric } from './useAreaStats.ts';
 
 export type Values = Record<string, number>;
 
@@ -9,6 +10,8 @@ export interface MetricInput {
   grids: readonly GridFeature[];
   /** Every grid under the focus, without geometry; null until loaded or when the metric does not need it. */
   gridIndex: readonly GridFeature[] | null;
+  /** Status figures per child of the focus from /stats/areas; null until loaded or when the role may not read them. */
+  stats: StatusFigures | null;
 }
 
 /** A figure the map can colour by; `areas`/`grids` return null where the figure has no meaning. */
@@ -62,6 +65,22 @@ export function aggregateToAreas(gridValues: Readonly<Record<string, number>>, a
   return out;
 }
 
+/** A figure counted by the server per child area, or per unit grid (keyed by code) under a community. */
+function statusMetric(id: string, server: StatusMetric): Metric {
+  return {
+    id,
+    palette: 'heat',
+    unit: 'count',
+    needsGridIndex: false,
+    areas: ({ stats }) => (stats && stats.level !== 'grid' ? stats.byMetric[server] : null),
+    grids: ({ stats, grids }) => {
+      if (!stats || stats.level !== 'grid') return null;
+      const byCode = stats.byMetric[server];
+      return byId(grids, (g) => byCode[g.properties.code] ?? 0);
+    },
+  };
+}
+
 export const METRICS: readonly Metric[] = [
   {
     id: 'gridCount',
@@ -85,13 +104,13 @@ export const METRICS: readonly Metric[] = [
     areas: ({ areas }) => byId(areas, (f) => f.properties.areaM2),
     grids: ({ grids }) => (grids.length ? byId(grids, (f) => f.properties.areaM2) : null),
   },
+  statusMetric('red', 'red'),
+  statusMetric('yellow', 'yellow'),
+  statusMetric('quarantinedHouseholds', 'quarantined_households'),
 ];
 
-// Red/yellow counts arrive with the health-status API; they will use the 'heat' palette and fixed thresholds.
 export const PENDING_METRICS: readonly PendingMetric[] = [
-  { id: 'redYellow', apiKey: 'status' },
   { id: 'activeCases', apiKey: 'tracing' },
-  { id: 'quarantinedHouseholds', apiKey: 'tracing' },
   { id: 'openIncidents', apiKey: 'incidents' },
   { id: 'overdueIncidents', apiKey: 'incidents' },
   { id: 'campaignCoverage', apiKey: 'campaigns' },

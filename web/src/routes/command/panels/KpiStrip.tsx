@@ -1,9 +1,19 @@
 import { useTranslation } from 'react-i18next';
 import { formatArea, formatNumber, useLanguage } from '../../../i18n/format.ts';
+import type { StatusFigures } from '../useAreaStats.ts';
 import type { FocusData } from '../useFocus.ts';
 
 /** Headline figures for the focus. Figures whose API is not built yet say so instead of showing a zero. */
-export function KpiStrip({ data, gridTotal }: { data: FocusData; gridTotal: number | null }) {
+export function KpiStrip({
+  data,
+  gridTotal,
+  status,
+}: {
+  data: FocusData;
+  gridTotal: number | null;
+  /** Red/yellow totals from /stats/areas, null while loading or when the role may not read them. */
+  status: StatusFigures['totals'] | null;
+}) {
   const { t } = useTranslation();
   const lang = useLanguage();
   const p = data.focus.properties;
@@ -26,7 +36,15 @@ export function KpiStrip({ data, gridTotal }: { data: FocusData; gridTotal: numb
         <dt>{t('command.figures.area')}</dt>
         <dd>{p.areaM2 === null ? '—' : formatArea(p.areaM2, lang)}</dd>
       </div>
-      {(['red', 'yellow', 'cases', 'incidents'] as const).map((k) => (
+      {status
+        ? (['red', 'yellow'] as const).map((k) => (
+            <div className={`kpi kpi-${k}`} key={k}>
+              <dt>{t(`command.kpi.${k}`)}</dt>
+              <dd data-testid={`kpi-${k}`}>{formatNumber(status[k], lang)}</dd>
+            </div>
+          ))
+        : null}
+      {(status ? (['cases', 'incidents'] as const) : (['red', 'yellow', 'cases', 'incidents'] as const)).map((k) => (
         <div className={`kpi kpi-pending kpi-${k}`} key={k}>
           <dt>{t(`command.kpi.${k}`)}</dt>
           <dd>
