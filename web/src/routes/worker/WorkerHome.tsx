@@ -3,6 +3,8 @@ import { ComingWithApi } from '../../components/ComingWithApi.tsx';
 import { ScreenTitle } from '../../components/ScreenTitle.tsx';
 import { useSession } from '../../session/SessionContext.tsx';
 import { MyGrids } from './MyGrids.tsx';
+import { MyTasks } from './MyTasks.tsx';
+import './worker.css';
 
 export default function WorkerHome() {
   const { t } = useTranslation();
@@ -12,12 +14,7 @@ export default function WorkerHome() {
     <div className="screen mobile-screen" data-testid="screen-worker">
       <ScreenTitle title={t('areas.worker.title')} lead={t('worker.lead')} />
       {me ? <MyGrids me={me} /> : null}
-      <ComingWithApi
-        title={t('worker.tasks.title')}
-        apiName={t('apis.tasks')}
-        endpoints={[]}
-        features={[t('worker.tasks.f1'), t('worker.tasks.f2'), t('worker.tasks.f3'), t('worker.tasks.f4')]}
-      />
+      <MyTasks />
       <ComingWithApi
         title={t('worker.incidents.title')}
         apiName={t('apis.incidents')}
