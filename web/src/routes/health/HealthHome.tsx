@@ -2,9 +2,12 @@ import { useTranslation } from 'react-i18next';
 import { ComingWithApi } from '../../components/ComingWithApi.tsx';
 import { ScreenTitle } from '../../components/ScreenTitle.tsx';
 import { Link } from '../../router.tsx';
+import { useSession } from '../../session/SessionContext.tsx';
+import { PendingOverrides } from './PendingOverrides.tsx';
 
 export default function HealthHome() {
   const { t } = useTranslation();
+  const me = useSession().session?.principal;
   return (
     <div className="screen desk-screen" data-testid="screen-health">
       <ScreenTitle title={t('areas.health.title')} lead={t('health.lead')}>
@@ -12,6 +15,7 @@ export default function HealthHome() {
           <Link to="/command">{t('health.openMap')}</Link>
         </p>
       </ScreenTitle>
+      {me?.kind === 'staff' ? <PendingOverrides myId={me.id} /> : null}
       <div className="card-grid">
         <ComingWithApi
           title={t('health.cases.title')}
