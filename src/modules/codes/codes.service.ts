@@ -31,8 +31,13 @@ export async function myCode(ctx: AppContext, residentId: string) {
   if (!scope) throw notFound('Your resident record was not found.');
   const gate = await codeIssuanceGate(ctx, scope.path);
   if (gate) throw forbidden(gate);
-  await recomputeStatus(ctx, residentId, 'code-request');
-  const status = await currentStatus(ctx, residentId);
+  // Facts recompute at once and every later change (a period ending, an override expiring, a new rule set taking
+  // effect) is scheduled in next_check_at, so only a due status needs re-evaluating before the code is signed.
+  let status = await currentStatus(ctx, residentId);
+  if (status.nextCheckAt && new Date(status.nextCheckAt) <= ctx.clock.now()) {
+    await recomputeStatus(ctx, residentId, 'code-request');
+    status = await currentStatus(ctx, residentId);
+  }
   const now = ctx.clock.now();
   const key = await activeSigningKey(ctx, scope.cityId, 'code');
   const day = now.toISOString().slice(0, 10);

@@ -7,6 +7,7 @@ import {
 } from '../../core/rules/index.ts';
 import { authorize } from '../../core/policy/policy.ts';
 import type { Principal } from '../../core/policy/roles.ts';
+import { sql } from 'kysely';
 import type { AppContext } from '../../platform/context.ts';
 import type { Database } from '../../platform/database/database.ts';
 import { emitEvent } from '../../platform/events/outbox.ts';
@@ -105,6 +106,13 @@ export async function publishRuleSet(ctx: AppContext, principal: Principal, docu
       subjectId: `${ruleSet.id}@${ruleSet.version}`,
       detail: { jurisdiction: ruleSet.jurisdiction, effectiveFrom: ruleSet.effectiveFrom },
     });
+    // Everyone with a stored status is re-evaluated when the new rules take effect (people with no facts stay green).
+    await trx
+      .updateTable('statuses')
+      .set({
+        next_check_at: sql`least(coalesce(next_check_at, ${new Date(ruleSet.effectiveFrom)}), ${new Date(ruleSet.effectiveFrom)})`,
+      })
+      .execute();
     await emitEvent(trx, now, 'ruleset.published', {
       id: ruleSet.id,
       version: ruleSet.version,

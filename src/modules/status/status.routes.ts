@@ -13,6 +13,7 @@ import { decideOverride, pendingOverrides, presentOverride, proposeOverride } fr
 import { personScope } from './person-scope.ts';
 import { getRuleSet, publishedRuleSets, publishRuleSet } from './rulesets.service.ts';
 import { currentStatus } from './status.service.ts';
+import './status.jobs.ts';
 import { ruleSetJsonSchema } from '../../core/rules/index.ts';
 
 /** The one fixed list of purposes (core/policy/purposes.ts), shared with the registry, tracing and incidents. */

@@ -215,7 +215,9 @@ describeEachBackend('health status, facts, overrides and codes', (env) => {
     });
     expect(again.statusCode).toBe(409);
     await advance(2 * DAY + HOUR);
-    await runStatusScheduler(env().ctx);
+    // No scheduler run: the code request itself re-evaluates a status that is due.
+    const code = (await app.inject({ url: '/api/v1/me/code', headers: resident })).json();
+    expect(code.status.color).toBe('green');
     expect((await app.inject({ url: '/api/v1/me/status', headers: resident })).json().color).toBe('green');
   });
 
@@ -266,6 +268,13 @@ describeEachBackend('health status, facts, overrides and codes', (env) => {
       payload: { ...base, id: 'tessera-990100', jurisdiction: '990100', version: 1, effectiveFrom: iso(HOUR) },
     });
     expect(good.statusCode).toBe(201);
+    // Everyone with a stored status is scheduled for re-evaluation when the new rules take effect.
+    const due = await env()
+      .ctx.db.selectFrom('statuses')
+      .select('next_check_at')
+      .where('person_id', '=', residentId)
+      .executeTakeFirstOrThrow();
+    expect(new Date(due.next_check_at!).getTime()).toBeLessThanOrEqual(new Date(iso(HOUR)).getTime());
     const after = (await app.inject('/api/v1/rulesets')).json();
     expect(after.items.length).toBe(list.items.length + 1);
   });
