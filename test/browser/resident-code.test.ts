@@ -81,6 +81,8 @@ describe('resident: my code', () => {
     expect(await page.locator('[data-testid=status-history] li[data-color=yellow]').count()).toBeGreaterThanOrEqual(1);
     expect(await page.getByTestId('my-facts').textContent()).toContain('症状报告');
     expect(await page.locator('[data-testid=access-log] li').count()).toBeGreaterThanOrEqual(1);
+    await page.getByTestId('my-code').scrollIntoViewIfNeeded();
+    await page.evaluate(() => window.scrollTo(0, 0));
     await screenshot(page, 'resident-code-yellow-zh');
     await page.getByTestId('my-data').scrollIntoViewIfNeeded();
     await screenshot(page, 'resident-my-data-zh');
