@@ -5,7 +5,14 @@ import { authorize } from '../../core/policy/policy.ts';
 import type { Principal } from '../../core/policy/roles.ts';
 import type { AppContext } from '../../platform/context.ts';
 import type { Database } from '../../platform/database/database.ts';
-import { badRequest, conflict, forbidden, notFound, unprocessable, type FieldError } from '../../platform/http/problem.ts';
+import {
+  badRequest,
+  conflict,
+  forbidden,
+  notFound,
+  unprocessable,
+  type FieldError,
+} from '../../platform/http/problem.ts';
 import { actorOf } from '../audit/actor.ts';
 import { appendAudit } from '../audit/audit.repository.ts';
 import { findHousehold } from './households.repository.ts';
