@@ -127,8 +127,9 @@ export class ChainVerifier {
         message: `entry ${e.seq} was altered: its link to entry ${e.seq - 1} (prev_hash) does not match`,
       };
     }
-    const { prevHash: _p, hash, ...content } = e;
-    const expected = chainHash(this.prevHash, content);
+    const hash = e.hash;
+    // The chain hashes the entry's own fields only, so the stored entry can be hashed as it is.
+    const expected = chainHash(this.prevHash, e);
     if (expected !== hash) {
       if (next && next.prevHash === this.prevHash) return this.insertedAt(e.seq);
       return {

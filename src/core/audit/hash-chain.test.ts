@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { canonicalJson, chainHash, GENESIS_HASH, verifyStep, type AuditEntryContent } from './hash-chain.ts';
+import {
+  canonicalEntry,
+  canonicalJson,
+  chainHash,
+  GENESIS_HASH,
+  verifyStep,
+  type AuditEntryContent,
+} from './hash-chain.ts';
 
 const entry = (seq: number, action = 'x'): AuditEntryContent => ({
   seq,
@@ -65,6 +72,34 @@ describe('audit hash chain', () => {
           expect(problem!.seq).toBe(expectedSeq);
         }
       }),
+    );
+  });
+});
+
+describe('canonical form of an entry', () => {
+  it('is byte for byte the canonical JSON of the entry', () => {
+    const text = fc.option(fc.string(), { nil: null });
+    fc.assert(
+      fc.property(
+        fc.record({
+          seq: fc.nat(),
+          at: fc.date({ noInvalidDate: true }).map((d) => d.toISOString()),
+          actorKind: fc.string(),
+          actorId: text,
+          actorRole: text,
+          actorScope: text,
+          action: fc.string(),
+          subjectKind: fc.string(),
+          subjectId: text,
+          personId: text,
+          purpose: text,
+          detail: fc.dictionary(fc.string(), fc.jsonValue()),
+        }),
+        (e) => {
+          expect(canonicalEntry(e)).toBe(canonicalJson(e));
+          expect(canonicalEntry({ ...e, ...{ hash: 'x', prevHash: 'y' } } as typeof e)).toBe(canonicalJson(e));
+        },
+      ),
     );
   });
 });

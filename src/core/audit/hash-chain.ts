@@ -29,9 +29,43 @@ export function canonicalJson(value: unknown): string {
   return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson(obj[k])}`).join(',')}}`;
 }
 
+const ENTRY_KEYS: ReadonlyArray<keyof AuditEntryContent> = (
+  [
+    'seq',
+    'at',
+    'actorKind',
+    'actorId',
+    'actorRole',
+    'actorScope',
+    'action',
+    'subjectKind',
+    'subjectId',
+    'personId',
+    'purpose',
+    'detail',
+  ] as const
+)
+  .slice()
+  .sort();
+const KEY_PREFIX = new Map(ENTRY_KEYS.map((k) => [k, `${JSON.stringify(k)}:`]));
+
+/**
+ * canonicalJson(entry) for an audit entry, byte for byte, without sorting the fixed keys on every call: verifying
+ * millions of entries spends most of its time here. Keys other than the entry's own are ignored.
+ */
+export function canonicalEntry(entry: AuditEntryContent): string {
+  let out = '';
+  for (const k of ENTRY_KEYS) {
+    const v = entry[k];
+    if (v === undefined) continue;
+    out += `${out ? ',' : ''}${KEY_PREFIX.get(k) as string}${k === 'detail' ? canonicalJson(v) : JSON.stringify(v)}`;
+  }
+  return `{${out}}`;
+}
+
 /** hash_n = SHA-256(hash_{n-1} || canonical(entry_n)). */
 export function chainHash(prevHash: string, entry: AuditEntryContent): string {
-  return createHash('sha256').update(prevHash).update('\n').update(canonicalJson(entry)).digest('hex');
+  return createHash('sha256').update(prevHash).update('\n').update(canonicalEntry(entry)).digest('hex');
 }
 
 export type ChainProblem =

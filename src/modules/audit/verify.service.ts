@@ -1,9 +1,26 @@
+import { sql } from 'kysely';
 import { ChainVerifier, type ChainFinding } from '../../core/audit/chain-verifier.ts';
 import { verifyCheckpoints, type CheckpointProblem } from '../../core/audit/checkpoint.ts';
 import type { AppContext } from '../../platform/context.ts';
-import { auditRowToContent, type AuditRow } from './audit.repository.ts';
 import { auditKeyLookup } from './audit-keys.ts';
 import { chainBase, listCheckpoints } from './checkpoints.service.ts';
+
+interface VerifyRow {
+  seq: number | string;
+  at: string;
+  actor_kind: string;
+  actor_id: string | null;
+  actor_role: string | null;
+  actor_scope: string | null;
+  action: string;
+  subject_kind: string;
+  subject_id: string | null;
+  person_id: string | null;
+  purpose: string | null;
+  detail: string;
+  prev_hash: string;
+  hash: string;
+}
 
 export interface VerifyReport {
   ok: boolean;
@@ -74,24 +91,46 @@ export async function verifyAuditChain(
     .select((eb) => eb.fn.max('seq').as('m'))
     .executeTakeFirst();
   const total = Math.max(0, Number(max?.m ?? base.seq) - base.seq);
-  let after = -1;
+  // Keyset batches, each fetched while the previous one is being hashed (on the server, a second connection works
+  // in parallel). Time and detail come as text: the chain hashes the ISO time and canonical JSON anyway.
+  const fetch = (after: number) =>
+    sql<VerifyRow>`
+      select seq, to_char(at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as at, actor_kind, actor_id,
+        actor_role, actor_scope, action, subject_kind, subject_id, person_id::text as person_id, purpose,
+        detail::text as detail, prev_hash, hash
+      from audit_log where seq > ${after} order by seq limit ${batch}`
+      .execute(ctx.db)
+      .then((r) => r.rows);
   let seen = 0;
-  for (;;) {
-    const rows = (await ctx.db
-      .selectFrom('audit_log')
-      .selectAll()
-      .where('seq', '>', after)
-      .orderBy('seq')
-      .limit(batch)
-      .execute()) as AuditRow[];
-    if (rows.length === 0) break;
+  let pending: Promise<VerifyRow[]> | null = fetch(-1);
+  while (pending) {
+    const rows: VerifyRow[] = await pending;
+    pending = rows.length === batch ? fetch(Number((rows[rows.length - 1] as VerifyRow).seq)) : null;
     for (const r of rows) {
-      if (verifier.push({ ...auditRowToContent(r), prevHash: r.prev_hash, hash: r.hash })) break;
+      const entry = {
+        seq: Number(r.seq),
+        at: r.at,
+        actorKind: r.actor_kind,
+        actorId: r.actor_id,
+        actorRole: r.actor_role,
+        actorScope: r.actor_scope,
+        action: r.action,
+        subjectKind: r.subject_kind,
+        subjectId: r.subject_id,
+        personId: r.person_id,
+        purpose: r.purpose,
+        detail: JSON.parse(r.detail) as Record<string, unknown>,
+        prevHash: r.prev_hash,
+        hash: r.hash,
+      };
+      if (verifier.push(entry)) break;
     }
     seen += rows.length;
     opts.onProgress?.(Math.min(seen, total), total);
-    if (verifier.result || rows.length < batch) break;
-    after = Number((rows[rows.length - 1] as AuditRow).seq);
+    if (verifier.result) {
+      await pending?.catch(() => undefined);
+      pending = null;
+    }
   }
   const finding = verifier.finish();
   return report(
