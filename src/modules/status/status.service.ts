@@ -76,12 +76,14 @@ export async function recomputeStatusesTx(
   const events: Insertable<DB['outbox']>[] = [];
   const notes: Insertable<DB['notifications']>[] = [];
   const out = new Map<string, { status: Status; changed: boolean }>();
+  const ruleSets = new Map<string, Awaited<ReturnType<typeof ruleSetFor>>>();
   for (const [i, personId] of personIds.entries()) {
     if (out.has(personId)) continue;
     const cause = causeOf(i);
     const scope = scopes.get(personId);
     if (!scope) throw new Error(`no resident ${personId}`);
-    const ruleSet = await ruleSetFor(ctx, scope.cityId, now);
+    let ruleSet = ruleSets.get(scope.cityId);
+    if (!ruleSet) ruleSets.set(scope.cityId, (ruleSet = await ruleSetFor(ctx, scope.cityId, now)));
     const facts = factsOf.get(personId) ?? [];
     const status = evaluate(facts, ruleSet, now.toISOString());
     const next = nextChangeAt(facts, ruleSet, now.toISOString());
