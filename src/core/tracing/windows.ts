@@ -38,9 +38,18 @@ export function infectiousFrom({ onsetMs, specimenMs, daysBefore }: InfectiousPe
   return anchor - daysBefore * DAY_MS;
 }
 
-/** UTC calendar day of an instant, as stored in the scan partition key. */
+const dayNames = new Map<number, string>();
+
+/** UTC calendar day of an instant, as stored in the scan partition key (memoised: ingestion asks it per scan). */
 export function utcDay(ms: number): string {
-  return new Date(ms).toISOString().slice(0, 10);
+  const n = Math.floor(ms / DAY_MS);
+  let name = dayNames.get(n);
+  if (name === undefined) {
+    name = new Date(n * DAY_MS).toISOString().slice(0, 10);
+    if (dayNames.size > 10_000) dayNames.clear();
+    dayNames.set(n, name);
+  }
+  return name;
 }
 
 /** Every UTC day touched by [fromMs, toMs], in order. */
