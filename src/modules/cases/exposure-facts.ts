@@ -21,6 +21,8 @@ export interface ExposureFactInput {
   windowStart: Date;
   windowEnd: Date;
   provenance: { source: 'case'; caseId: string } | { source: 'officer'; officerId: string };
+  /** Why, naming the place and the time (zh-CN and English): sent to the person with the fact. */
+  reason?: Record<string, string> | undefined;
 }
 
 function candidate(input: ExposureFactInput) {
@@ -109,6 +111,29 @@ export async function recordExposureFacts(
     await trx
       .insertInto('outbox')
       .values(events.slice(i, i + 500))
+      .execute();
+  // The status notification says the colour; this one says where and when, so nobody has to guess why.
+  const notes: Insertable<DB['notifications']>[] = [];
+  inputs.forEach((input, i) => {
+    if (input.reason)
+      notes.push({
+        id: randomUUID(),
+        person_id: input.personId,
+        kind: 'exposure_recorded',
+        payload: JSON.stringify({
+          factId: facts[i]!.id,
+          degree: input.degree,
+          placeId: input.placeId,
+          window: { start: input.windowStart.toISOString(), end: input.windowEnd.toISOString() },
+          reason: input.reason,
+        }),
+        created_at: now,
+      });
+  });
+  for (let i = 0; i < notes.length; i += 500)
+    await trx
+      .insertInto('notifications')
+      .values(notes.slice(i, i + 500))
       .execute();
   await recomputeStatusesTx(
     trx,

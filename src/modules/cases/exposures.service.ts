@@ -163,6 +163,7 @@ export async function decideExposures(
       trx,
       ctx,
       confirm.map((r) => ({
+        reason: parse(r.reason) as Record<string, string>,
         personId: r.person_id,
         degree: r.degree,
         caseId: r.case_id,

@@ -193,11 +193,21 @@ export async function sweepRiskArea(ctx: AppContext, id: string): Promise<number
   const area = { zh: des.area_name_zh, en: des.area_name_en };
   let exposed = 0;
   await ctx.db.transaction().execute(async (trx) => {
-    const created: Array<{ id: string; personId: string; placeId: string; at: Date; end: Date }> = [];
+    const created: Array<{ id: string; personId: string; placeId: string; at: Date; end: Date; reason: string }> = [];
     for (const v of visits.rows) {
       const at = new Date(v.scanned_at);
       const end = new Date(at.getTime() + contactWindowMs(ruleSet.parameters, v.category));
       const exposureId = randomUUID();
+      const reason = JSON.stringify(
+        riskVisitReason(
+          area,
+          { zh: v.name_zh, en: v.name_en },
+          at.getTime(),
+          new Date(des.risk_from).getTime(),
+          new Date(des.risk_until).getTime(),
+          ruleSet.timeZone,
+        ),
+      );
       const inserted = await trx
         .insertInto('exposures')
         .values({
@@ -212,16 +222,7 @@ export async function sweepRiskArea(ctx: AppContext, id: string): Promise<number
           window_end: end,
           encounters: 1,
           evidence: JSON.stringify([{ placeId: v.place_id, contactAt: at.toISOString() }]),
-          reason: JSON.stringify(
-            riskVisitReason(
-              area,
-              { zh: v.name_zh, en: v.name_en },
-              at.getTime(),
-              new Date(des.risk_from).getTime(),
-              new Date(des.risk_until).getTime(),
-              ruleSet.timeZone,
-            ),
-          ),
+          reason,
           state: 'confirmed',
           created_at: now,
         })
@@ -230,12 +231,13 @@ export async function sweepRiskArea(ctx: AppContext, id: string): Promise<number
         )
         .returning('id')
         .executeTakeFirst();
-      if (inserted) created.push({ id: exposureId, personId: v.person_id, placeId: v.place_id, at, end });
+      if (inserted) created.push({ id: exposureId, personId: v.person_id, placeId: v.place_id, at, end, reason });
     }
     const factIds = await recordExposureFacts(
       trx,
       ctx,
       created.map((c) => ({
+        reason: JSON.parse(c.reason) as Record<string, string>,
         personId: c.personId,
         degree: 'risk_place' as const,
         caseId: null,

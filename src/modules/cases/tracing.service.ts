@@ -201,7 +201,7 @@ async function persist(
   let created = 0;
   let updated = 0;
   let held = 0;
-  const toRecord: Array<{ exposureId: string; k: TracedContact }> = [];
+  const toRecord: Array<{ exposureId: string; k: TracedContact; reason: string }> = [];
   const rows = fresh.map((k) => ({
     id: randomUUID(),
     case_id: caseId,
@@ -217,21 +217,23 @@ async function persist(
   }
   created = rows.length;
   if (hold) held = rows.length;
-  else rows.forEach((r, i) => toRecord.push({ exposureId: r.id, k: fresh[i]! }));
+  else rows.forEach((r, i) => toRecord.push({ exposureId: r.id, k: fresh[i]!, reason: r.reason }));
 
   // A later encounter with someone already found: their last contact (and quarantine) moves on.
   for (const k of input.contacts) {
     const e = known.get(`${k.personId}|${k.degree}`);
     if (!e || e.state === 'dismissed' || k.last.endMs <= new Date(e.window_end).getTime()) continue;
-    await trx.updateTable('exposures').set(rowOf(k)).where('id', '=', e.id).execute();
+    const row = rowOf(k);
+    await trx.updateTable('exposures').set(row).where('id', '=', e.id).execute();
     updated++;
-    if (e.state === 'confirmed') toRecord.push({ exposureId: e.id, k });
+    if (e.state === 'confirmed') toRecord.push({ exposureId: e.id, k, reason: row.reason });
   }
 
   const factIds = await recordExposureFacts(
     trx,
     ctx,
-    toRecord.map(({ k }) => ({
+    toRecord.map(({ k, reason }) => ({
+      reason: JSON.parse(reason) as Record<string, string>,
       personId: k.personId,
       degree: k.degree,
       caseId,

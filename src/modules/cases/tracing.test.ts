@@ -154,6 +154,10 @@ describeEachBackend('lab results, cases and exposure search', (env) => {
     expect(e.reason['zh-CN']).toContain(places[0]!.name_zh);
     expect(e.reason['zh-CN']).toContain('2026年3月1日 12:10至12:30');
     expect(e.caseId).toBeNull(); // residents are not told who the case is
+    const notes = (await app.inject({ url: '/api/v1/me/notifications', headers: await people[1]!.auth() })).json();
+    const told = notes.items.find((n: { kind: string }) => n.kind === 'exposure_recorded');
+    expect(told.payload.reason.en).toBe(e.reason.en);
+    expect(told.payload.factId).toBe(e.factId);
 
     const status = (await app.inject({ url: '/api/v1/me/status', headers: await people[1]!.auth() })).json();
     expect(status.reasons[0].ruleId).toBe('R2');
