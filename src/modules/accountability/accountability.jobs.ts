@@ -1,7 +1,6 @@
 import type { AppContext } from '../../platform/context.ts';
 import { jobs, type Job } from '../../platform/jobs.ts';
 import { createCheckpoint } from '../audit/checkpoints.service.ts';
-import { sealAuditChain } from '../audit/sealer.ts';
 import { recordLapses } from '../emergencies/emergencies.service.ts';
 import { runPurge } from '../retention/purge.service.ts';
 import { snapshotStatusCounts } from '../transparency/status-counts.ts';
@@ -24,8 +23,6 @@ export function registerAccountabilityJobs(): void {
   if (registered) return;
   registered = true;
   const list: Job[] = [
-    // Committed audit entries are linked into the hash chain within a quarter second.
-    { name: 'audit-seal', everyMs: 250, run: async (ctx) => void (await sealAuditChain(ctx)) },
     {
       name: 'audit-checkpoint',
       everyMs: 5_000,

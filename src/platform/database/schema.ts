@@ -384,11 +384,6 @@ export interface StatusDailyCountsTable {
   count: number;
 }
 
-/** Position in the hash chain, set when the entry is sealed (20261129T120000_audit_sealing). */
-export interface AuditLogTable {
-  chain_pos: ColumnType<number | null, number | null | undefined, number | null>;
-}
-
 export interface DB {
   audit_checkpoints: AuditCheckpointsTable;
   emergencies: EmergenciesTable;
