@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -6,8 +6,15 @@ import { launch, openPage, screenshot, signIn, type OpenPage } from './support/b
 import { REPO } from './support/paths.ts';
 
 type Tree = { [k: string]: string | Tree };
-const load = (lang: string) =>
-  JSON.parse(readFileSync(path.join(REPO, 'web', 'src', 'i18n', `${lang}.json`), 'utf8')) as Tree;
+const I18N = path.join(REPO, 'web', 'src', 'i18n');
+/** The base catalogue plus every part (web/src/i18n/parts/<part>.<lang>.json), as the app merges them. */
+const load = (lang: string): Tree => {
+  const read = (p: string) => JSON.parse(readFileSync(p, 'utf8')) as Tree;
+  const parts = readdirSync(path.join(I18N, 'parts'))
+    .filter((f) => f.endsWith(`.${lang}.json`))
+    .map((f) => read(path.join(I18N, 'parts', f)));
+  return Object.assign(read(path.join(I18N, `${lang}.json`)), ...parts) as Tree;
+};
 
 /** Leaf keys with plural suffixes folded (English has _one/_other, Chinese only _other). */
 function keys(t: Tree, prefix = ''): string[] {

@@ -1,7 +1,6 @@
 import i18n from 'i18next';
 import { initReactI18next } from 'react-i18next';
-import en from './en.json' with { type: 'json' };
-import zhCN from './zh-CN.json' with { type: 'json' };
+import { catalogueEn, catalogueZhCN } from './catalogue.ts';
 
 export const LANGUAGES = ['zh-CN', 'en'] as const;
 export type Language = (typeof LANGUAGES)[number];
@@ -10,7 +9,7 @@ const STORAGE_KEY = 'tessera.lang';
 declare module 'i18next' {
   interface CustomTypeOptions {
     defaultNS: 'translation';
-    resources: { translation: typeof en };
+    resources: { translation: typeof catalogueEn };
   }
 }
 
@@ -49,7 +48,7 @@ i18n.on('languageChanged', (lng) => {
 // Resources are bundled, so initialisation is synchronous and the first render is already translated.
 void i18n.use(initReactI18next).init({
   initAsync: false,
-  resources: { 'zh-CN': { translation: zhCN }, en: { translation: en } },
+  resources: { 'zh-CN': { translation: catalogueZhCN }, en: { translation: catalogueEn } },
   lng: initialLanguage(),
   fallbackLng: 'en',
   supportedLngs: [...LANGUAGES],
