@@ -69,6 +69,7 @@ const ACCESS: Record<string, Access> = {
   'POST /api/v1/residents/lookup': A('resident.read', {
     input: () => ({ body: { nationalId: nationalId('990101', 1980, 1, 1, 1) } }),
   }),
+  'GET /api/v1/places/operated': STAFF,
   'GET /api/v1/places/{id}': P,
   'PATCH /api/v1/places/{id}': A('place.write', { mayRefuse: true }),
   'GET /api/v1/grids/{code}/places': P,
@@ -129,6 +130,7 @@ const ACCESS: Record<string, Access> = {
   'POST /api/v1/trust-list/dcc-certificates': A('trust.import', { mayRefuse: true }),
   // Accountability.
   'GET /api/v1/audit': A('audit.read'),
+  'POST /api/v1/audit/verify': A('audit.read'),
   'GET /api/v1/audit/checkpoints': P,
   'GET /api/v1/audit/head': P,
   'GET /api/v1/audit/keys': P,
@@ -167,9 +169,11 @@ const ACCESS: Record<string, Access> = {
   // Statistics, scans and places.
   'GET /api/v1/stats/metrics': STAFF,
   'GET /api/v1/stats/areas': A('stats.read', { mayRefuse: true }),
+  'GET /api/v1/stats/grids': A('stats.read', { mayRefuse: true }),
   'GET /api/v1/stats/status-timeline': A('stats.read', { mayRefuse: true }),
   'GET /api/v1/places/{id}/code': A('place.write', { mayRefuse: true }),
   'GET /api/v1/places/{id}/poster.svg': A('place.write', { mayRefuse: true }),
+  'GET /api/v1/places/{id}/check-ins': A('place.write', { mayRefuse: true }),
   'POST /api/v1/scans': A('scan.record', { resident: true, mayRefuse: true }),
   'GET /api/v1/me/scans': ME,
   // Grid operations.
@@ -204,6 +208,8 @@ const ACCESS: Record<string, Access> = {
   'GET /api/v1/feed': A('feed.read', { mayRefuse: true, stream: true }),
   // Tracing.
   'POST /api/v1/lab-results': A('lab_result.submit', { mayRefuse: true }),
+  'GET /api/v1/lab-results': A('lab_result.submit'),
+  'GET /api/v1/cases': A('case.read'),
   'GET /api/v1/cases/{id}': A('case.read', { mayRefuse: true }),
   'PATCH /api/v1/cases/{id}': A('case.manage', { mayRefuse: true }),
   'POST /api/v1/cases/{id}/close': A('case.manage', { mayRefuse: true }),

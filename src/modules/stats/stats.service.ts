@@ -8,7 +8,7 @@ import { metrics } from './metrics-registry.ts';
 import './status-metrics.ts';
 
 /** Aggregates only: the command center sees counts per area, never people. */
-function requireScope(principal: Principal, path: string) {
+export function requireScope(principal: Principal, path: string) {
   const d = authorize(principal, 'stats.read', { jurisdictionPath: path });
   if (!d.allow) throw forbidden(d.reason);
 }

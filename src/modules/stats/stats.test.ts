@@ -76,6 +76,43 @@ describeEachBackend('command-center statistics', (env) => {
     expect(grids.json().items.every((i: { id: string }) => /^\d{15}$/.test(i.id))).toBe(true);
   });
 
+  it('lists per-grid figures under any area, only grids with a non-zero figure, matching the rolled-up counts', async () => {
+    const officer = await staffAuth(app, 'city.officer');
+    const areas = await app.inject({ url: '/api/v1/stats/areas?parent=990100&metrics=red,yellow', headers: officer });
+    const res = await app.inject({ url: '/api/v1/stats/grids?parent=990100&metrics=red,yellow', headers: officer });
+    expect(res.statusCode).toBe(200);
+    const body = res.json() as { items: Array<{ code: string; values: Record<string, number> }> };
+    // Two reds in one grid, one yellow in another: exactly those two grids, each with its own figure.
+    expect(body.items.length).toBe(2);
+    const red = body.items.find((i) => i.values.red !== undefined)!;
+    const yellow = body.items.find((i) => i.values.yellow !== undefined)!;
+    expect(red.values).toEqual({ red: 2 });
+    expect(yellow.values).toEqual({ yellow: 1 });
+    expect(red.code).not.toBe(yellow.code);
+    expect(body.items.every((i) => /^\d{15}$/.test(i.code))).toBe(true);
+    // Each grid's figure adds up into the child area its code starts with.
+    for (const area of areas.json().items as Array<{ id: string; values: Record<string, number> }>) {
+      const inArea = body.items.filter((i) => i.code.startsWith(area.id));
+      expect(inArea.reduce((s, i) => s + (i.values.red ?? 0), 0)).toBe(area.values.red);
+      expect(inArea.reduce((s, i) => s + (i.values.yellow ?? 0), 0)).toBe(area.values.yellow);
+    }
+    // Asked for a community: only that community's grids.
+    const community = red.code.slice(0, 12);
+    const one = await app.inject({ url: `/api/v1/stats/grids?parent=${community}&metrics=red`, headers: officer });
+    expect(one.json().items).toEqual([{ code: red.code, values: { red: 2 } }]);
+    const worker = await staffAuth(app, 'worker.990101001001001');
+    expect(
+      (await app.inject({ url: `/api/v1/stats/grids?parent=${community}&metrics=red`, headers: worker })).statusCode,
+    ).toBe(403);
+    const unknown = await app.inject({ url: '/api/v1/stats/grids?parent=990100&metrics=nope', headers: officer });
+    expect(unknown.statusCode).toBe(400);
+    const outside = await app.inject({
+      url: '/api/v1/stats/grids?parent=990101001002&metrics=red',
+      headers: await staffAuth(app, 'community.990101001001'),
+    });
+    expect(outside.statusCode).toBe(403);
+  });
+
   it('refuses unknown metrics, anonymous callers and areas outside the scope', async () => {
     const officer = await staffAuth(app, 'city.officer');
     const unknown = await app.inject({ url: '/api/v1/stats/areas?parent=990100&metrics=protests', headers: officer });
