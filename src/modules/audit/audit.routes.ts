@@ -5,6 +5,7 @@ import { requireStaff } from '../../platform/http/auth-hook.ts';
 import { queryAudit } from './audit.query.ts';
 import { auditKeys } from './audit-keys.ts';
 import { latestCheckpoint, listCheckpoints } from './checkpoints.service.ts';
+import { verifyChainAsAuditor } from './chain-status.service.ts';
 
 const Any = z.record(z.string(), z.unknown());
 const SignedCheckpoint = z.object({ id: z.number(), statement: Any, signature: z.string() });
@@ -30,6 +31,18 @@ export const auditRoutes: RouteModule = (app, ctx) => {
       },
     },
     async (req) => queryAudit(ctx, requireStaff(req), req.query),
+  );
+  app.post(
+    '/audit/verify',
+    {
+      schema: {
+        tags: ['audit'],
+        summary:
+          'Recompute the whole audit hash chain now against the signed checkpoints and name the first altered, inserted, missing or reordered entry (auditor; the verification is audited)',
+        response: { 200: Any },
+      },
+    },
+    async (req) => verifyChainAsAuditor(ctx, requireStaff(req)),
   );
   app.get(
     '/audit/checkpoints',

@@ -53,6 +53,18 @@ describeEachBackend('registry: places and staff', (env) => {
     expect((await app.inject('/api/v1/grids/990101001001999/places')).statusCode).toBe(404);
   });
 
+  it('lists the places a venue operator runs, and none for other staff', async () => {
+    const mine = await app.inject({ url: '/api/v1/places/operated', headers: operator });
+    expect(mine.statusCode).toBe(200);
+    const ids = (mine.json().items as Array<{ id: string; operatorId: string }>).map((p) => p.id);
+    expect(ids).toContain(ownPlace);
+    expect(ids).not.toContain(otherPlace);
+    expect((mine.json().items as Array<{ operatorId: string }>).every((p) => p.operatorId === operatorId)).toBe(true);
+    const none = await app.inject({ url: '/api/v1/places/operated', headers: officer });
+    expect(none.json().items).toEqual([]);
+    expect((await app.inject('/api/v1/places/operated')).statusCode).toBe(401);
+  });
+
   it('registers places in the grid at their location, for officers in scope only', async () => {
     const body = {
       kind: 'venue',

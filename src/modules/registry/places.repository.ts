@@ -45,6 +45,10 @@ export async function listPlacesInGrid(db: Database, gridCode: string, afterId: 
     .execute();
 }
 
+export async function listPlacesOperatedBy(db: Database, staffId: string) {
+  return places(db).where('places.operator_staff_id', '=', staffId).orderBy('places.name_en').limit(500).execute();
+}
+
 export interface NewPlace {
   id: string;
   kind: 'venue' | 'sentinel';

@@ -2,10 +2,21 @@ import { z } from 'zod';
 import { PageQuery } from '../../platform/http/pagination.ts';
 import { requireSignedIn } from '../../platform/http/auth-hook.ts';
 import type { RouteModule } from '../../platform/http/types.ts';
-import { createPlace, getPlace, listGridPlaces, updatePlace } from './places.service.ts';
+import { createPlace, getPlace, listGridPlaces, listOperatedPlaces, updatePlace } from './places.service.ts';
 import { CreatePlaceBody, GridCodeParam, IdParam, PatchPlaceBody, PlaceOut } from './registry.schema.ts';
 
 export const placeRoutes: RouteModule = (app, ctx) => {
+  app.get(
+    '/places/operated',
+    {
+      schema: {
+        tags: ['registry'],
+        summary: 'The places the signed-in staff member operates (a venue operator: their own venues; others: none)',
+        response: { 200: z.object({ items: z.array(PlaceOut) }) },
+      },
+    },
+    async (req) => listOperatedPlaces(ctx, requireSignedIn(req)),
+  );
   app.get(
     '/places/:id',
     {

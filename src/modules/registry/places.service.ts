@@ -15,6 +15,7 @@ import {
   findPlace,
   insertPlaces,
   listPlacesInGrid,
+  listPlacesOperatedBy,
   updatePlace as updatePlaceRow,
   type NewPlace,
 } from './places.repository.ts';
@@ -39,6 +40,13 @@ export async function listGridPlaces(
   const rows = await listPlacesInGrid(ctx.db, gridCode, typeof after === 'string' ? after : null, opts.limit);
   const page = paginate(rows, opts.limit, (r) => [r.id]);
   return { items: page.items.map((p) => presentPlace(p, isStaff(principal))), nextCursor: page.nextCursor };
+}
+
+/** The places a staff member operates (a venue operator's own venues); other staff operate none. */
+export async function listOperatedPlaces(ctx: AppContext, principal: Principal) {
+  if (principal.kind !== 'staff') throw forbidden('Only staff members operate places.');
+  const rows = await listPlacesOperatedBy(ctx.db, principal.id);
+  return { items: rows.map((p) => presentPlace(p, true)) };
 }
 
 /** The grid containing the point and its community path, or a 422 naming the point. */

@@ -94,3 +94,20 @@ export async function placePoster(ctx: AppContext, principal: Principal | null, 
   });
   return { place, svg, code: issued.code };
 }
+
+/**
+ * How many check-ins a place recorded on one UTC day (today by default): a count only, never who. For the people who
+ * may print its poster — its officers, admins and its own venue operator.
+ */
+export async function placeCheckIns(ctx: AppContext, principal: Principal, placeId: string, day?: string) {
+  const place = await placeFor(ctx, principal, placeId);
+  const d = day ?? ctx.clock.now().toISOString().slice(0, 10);
+  const row = await ctx.db
+    .selectFrom('scans')
+    .select((eb) => eb.fn.countAll<string>().as('n'))
+    .where('place_id', '=', place.id)
+    .where('scanned_day', '=', d)
+    .where('direction', '=', 'place_code')
+    .executeTakeFirst();
+  return { placeId: place.id, day: d, count: Number(row?.n ?? 0) };
+}

@@ -3,7 +3,7 @@ import type { RouteModule } from '../../platform/http/types.ts';
 import { requireResident, requireSignedIn } from '../../platform/http/auth-hook.ts';
 import { PageQuery, pageSchema } from '../../platform/http/pagination.ts';
 import { Problem } from '../../platform/http/problem.ts';
-import { placeCode, placePoster } from './place-codes.service.ts';
+import { placeCheckIns, placeCode, placePoster } from './place-codes.service.ts';
 import { ingestScans, MAX_SCAN_BATCH, myScans, ScanItemSchema } from './scans.service.ts';
 import './scans.jobs.ts';
 
@@ -61,6 +61,20 @@ export const scanRoutes: RouteModule = (app, ctx) => {
         .header('content-disposition', `inline; filename="place-${req.params.id}.svg"`)
         .send(svg);
     },
+  );
+  app.get(
+    '/places/:id/check-ins',
+    {
+      schema: {
+        tags: ['scans'],
+        summary:
+          'How many check-ins a place recorded on a UTC day, today by default: a count, never who (its officers, admins or its venue operator)',
+        params: z.object({ id: z.uuid() }),
+        querystring: z.object({ day: z.iso.date().optional() }),
+        response: { 200: z.object({ placeId: z.string(), day: z.string(), count: z.number().int() }) },
+      },
+    },
+    async (req) => placeCheckIns(ctx, requireSignedIn(req), req.params.id, req.query.day),
   );
 
   app.post(
