@@ -14,35 +14,47 @@ export function registerScenario(program: Command) {
     .option('--residents <n>', 'size of the demo city', intArg(500, 200_000), 3000)
     .option('--seed <n>', 'random seed', intArg(0, 2 ** 31 - 1), 1)
     .option('--json', 'print the report as JSON')
-    .action(async (name: ScenarioName, opts: { people: number; residents: number; seed: number; json?: boolean }) => {
-      const progress = createProgress(`scenario ${name}`);
-      let report;
-      try {
-        report = await runScenario(name, {
-          people: opts.people,
-          residents: opts.residents,
-          seed: opts.seed,
-          onProgress: (phase, done, total) => progress.update(phase, done, total),
-        });
-      } finally {
-        progress.stop();
-      }
-      const ok =
-        name === 'zhengzhou' ? report.flags.length > 0 : report.flags.length === 0 && report.sweep.raised === 0;
-      if (opts.json) process.stdout.write(`${JSON.stringify({ ok, ...report }, null, 2)}\n`);
-      else {
-        const lines = [
-          `scenario ${name}: ${ok ? 'as expected' : 'UNEXPECTED'} — ${report.flags.length} flags (sweep afterwards: ${report.sweep.raised} new)`,
-          `  actions: ${Object.entries(report.actions)
-            .map(([k, v]) => `${k} ${v}`)
-            .join(', ')}; ${report.residents} residents; ${(report.wallMs / 1000).toFixed(1)} s`,
-          ...report.flags.map(
-            (f) =>
-              `  [${f.severity}] ${f.detector} — ${f.phase}: after ${f.afterActions} actions, ${f.simMinutes} simulated min, ${f.latencyMs} ms after the triggering event\n      ${f.summary}`,
-          ),
-        ];
-        process.stdout.write(`${lines.join('\n')}\n`);
-      }
-      process.exitCode = ok ? 0 : 1;
+    .action((name: ScenarioName, opts: ScenarioOptions) => runScenarioCommand(name, opts));
+}
+
+export interface ScenarioOptions {
+  people: number;
+  residents: number;
+  seed: number;
+  json?: boolean;
+}
+
+/**
+ * Runs a named scenario and prints its report; the exit code says whether the detectors behaved (zhengzhou flagged,
+ * normal silent). Shared by `tessera scenario <name>` and `tessera simulate --scenario <name>`.
+ */
+export async function runScenarioCommand(name: ScenarioName, opts: ScenarioOptions): Promise<void> {
+  const progress = createProgress(`scenario ${name}`);
+  let report;
+  try {
+    report = await runScenario(name, {
+      people: opts.people,
+      residents: opts.residents,
+      seed: opts.seed,
+      onProgress: (phase, done, total) => progress.update(phase, done, total),
     });
+  } finally {
+    progress.stop();
+  }
+  const ok = name === 'zhengzhou' ? report.flags.length > 0 : report.flags.length === 0 && report.sweep.raised === 0;
+  if (opts.json) process.stdout.write(`${JSON.stringify({ ok, ...report }, null, 2)}\n`);
+  else {
+    const lines = [
+      `scenario ${name}: ${ok ? 'as expected' : 'UNEXPECTED'} — ${report.flags.length} flags (sweep afterwards: ${report.sweep.raised} new)`,
+      `  actions: ${Object.entries(report.actions)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', ')}; ${report.residents} residents; ${(report.wallMs / 1000).toFixed(1)} s`,
+      ...report.flags.map(
+        (f) =>
+          `  [${f.severity}] ${f.detector} — ${f.phase}: after ${f.afterActions} actions, ${f.simMinutes} simulated min, ${f.latencyMs} ms after the triggering event\n      ${f.summary}`,
+      ),
+    ];
+    process.stdout.write(`${lines.join('\n')}\n`);
+  }
+  process.exitCode = ok ? 0 : 1;
 }

@@ -1,4 +1,4 @@
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { runSimulation, type SimulationReport } from '../modules/simulation/simulation.service.ts';
 import { createRuntime } from '../platform/bootstrap.ts';
 import { ManualClock } from '../platform/clock.ts';
@@ -6,6 +6,8 @@ import { ConfigError, loadConfig } from '../platform/config.ts';
 import { createLogger } from '../platform/logger.ts';
 import { createProgress } from './progress.ts';
 import { intArg } from './seed.ts';
+import { runScenarioCommand } from './scenario.ts';
+import { SCENARIOS, type ScenarioName } from '../modules/anomalies/scenario.ts';
 
 const pct = (v: number | null) => (v === null ? 'n/a' : `${(100 * v).toFixed(1)}%`);
 
@@ -28,6 +30,18 @@ function summary(r: SimulationReport): string {
   ].join('\n');
 }
 
+const DEFAULT_RESIDENTS = 2000;
+
+interface SimulateOptions {
+  days: number;
+  residents: number;
+  seed: number;
+  seeds?: number;
+  scenario?: ScenarioName;
+  people: number;
+  json?: boolean;
+}
+
 export function registerSimulate(program: Command) {
   program
     .command('simulate')
@@ -35,15 +49,37 @@ export function registerSimulate(program: Command) {
       'Run an agent-based outbreak on the demo city through the real scan, lab and tracing pipeline and report recall, precision and timings (seeds its own city into an empty database)',
     )
     .option('--days <n>', 'days to simulate (ending today)', intArg(1, 27), 14)
-    .option('--residents <n>', 'residents taking part (and the city size when seeding)', intArg(100, 1_000_000), 2000)
+    .option(
+      '--residents <n>',
+      'residents taking part (and the city size when seeding)',
+      intArg(100, 1_000_000),
+      DEFAULT_RESIDENTS,
+    )
     .option('--seed <n>', 'random seed: the same seed and database give the same outbreak', intArg(0, 2 ** 31 - 1), 1)
     .option(
       '--seeds <n>',
       'infections introduced at the start (default: 1 per 300 residents, at least 3)',
       intArg(1, 10_000),
     )
+    .addOption(
+      new Option(
+        '--scenario <name>',
+        'instead of an outbreak, replay an abuse pattern for the anomaly detectors: zhengzhou (mass exposures at one station exit with no case, then mass red overrides; must be flagged) or normal (a real outbreak; must raise no flag) — the same as `tessera scenario <name>`',
+      ).choices(SCENARIOS),
+    )
+    .option(
+      '--people <n>',
+      'with --scenario zhengzhou: people given exposures at the station exit',
+      intArg(25, 20_000),
+      300,
+    )
     .option('--json', 'print the report as JSON')
-    .action(async (opts: { days: number; residents: number; seed: number; seeds?: number; json?: boolean }) => {
+    .action(async (opts: SimulateOptions) => {
+      if (opts.scenario) {
+        // The scenario seeds its own throwaway city; the default outbreak size is too small for it.
+        const residents = opts.residents === DEFAULT_RESIDENTS ? 3000 : opts.residents;
+        return runScenarioCommand(opts.scenario, { people: opts.people, residents, seed: opts.seed, json: opts.json });
+      }
       let config;
       try {
         config = loadConfig();
