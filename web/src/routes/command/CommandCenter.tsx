@@ -11,9 +11,9 @@ import { LiveClock } from './panels/LiveClock.tsx';
 import { AreaList } from './panels/AreaList.tsx';
 import { KpiStrip } from './panels/KpiStrip.tsx';
 import { MetricPanel } from './panels/MetricPanel.tsx';
-import { mayReadFeed, mayReadStats } from './access.ts';
+import { mayDispatch, mayReadFeed, mayReadStats } from './access.ts';
 import { LiveFeed } from './panels/LiveFeed.tsx';
-import { PendingPanels } from './panels/PendingPanels.tsx';
+import { DispatchPanel } from './panels/DispatchPanel.tsx';
 import { SelectionPanel } from './panels/SelectionPanel.tsx';
 import { StatusTimeline } from './panels/StatusTimeline.tsx';
 import { CommandMap } from './map/CommandMap.tsx';
@@ -52,8 +52,11 @@ export default function CommandCenter() {
   const [selectedGrid, setSelectedGrid] = useState<string | null>(null);
   // A status change in the feed refetches the status figures and the chart that counts changes.
   const [statusRevision, setStatusRevision] = useState(0);
+  // Incident and task events refresh the dispatch lists.
+  const [dispatchRevision, setDispatchRevision] = useState(0);
   const onFeedEvent = useCallback((e: FeedEvent) => {
     if (e.topic.startsWith('status.')) setStatusRevision((n) => n + 1);
+    if (e.topic.startsWith('incident.') || e.topic.startsWith('task.')) setDispatchRevision((n) => n + 1);
   }, []);
   const statusStats = useAreaStats(shown && mayReadStats(principal) ? shown.focus.id : null, statusRevision);
   const stats = statusStats.figures;
@@ -150,6 +153,9 @@ export default function CommandCenter() {
         </div>
         <aside className="command-side" aria-label={t('command.side.label')}>
           <SelectionPanel code={selectedGrid} onClose={() => setSelectedGrid(null)} />
+          {shown && mayDispatch(principal) ? (
+            <DispatchPanel jurisdictionId={shown.focus.id} gridCode={selectedGrid} refresh={dispatchRevision} />
+          ) : null}
           {shown ? (
             <AreaList
               data={shown}
@@ -165,7 +171,6 @@ export default function CommandCenter() {
             <StatusTimeline jurisdiction={shown.focus.id} refresh={statusRevision} />
           ) : null}
           {mayReadFeed(principal) ? <LiveFeed onEvent={onFeedEvent} /> : null}
-          <PendingPanels />
         </aside>
       </div>
     </div>

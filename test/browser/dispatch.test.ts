@@ -1,0 +1,108 @@
+import type { Browser } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { apiGet, launch, openPage, screenshot, signIn, type OpenPage } from './support/browser.ts';
+import { cityTree, gridsOf, type Grid } from './support/city.ts';
+import { waitForMap } from './support/map.ts';
+import { apiPost, tokenFor } from './support/qr.ts';
+
+let browser: Browser;
+let open: OpenPage | null = null;
+
+beforeAll(async () => {
+  browser = await launch();
+});
+afterAll(async () => {
+  await browser?.close();
+});
+afterEach(async () => {
+  const errors = open?.errors ?? [];
+  await open?.close();
+  open = null;
+  expect(errors).toEqual([]);
+});
+
+interface Incident {
+  id: string;
+  stage: string;
+  assigneeId: string | null;
+  timeline: Array<{ type: string; reason?: string | null }>;
+}
+
+const report = (resident: string, grid: Grid, categoryCode: string, description: string) =>
+  apiPost<{ incidentId: string }>(
+    '/incidents',
+    { categoryCode, description, lat: grid.properties.centroid.lat, lng: grid.properties.centroid.lng },
+    resident,
+  ).then((r) => r.incidentId);
+
+describe('command center: dispatch', () => {
+  it('assigns an incident to a grid worker, escalates another, and lists a new report live', async () => {
+    const { community } = await cityTree();
+    const grids = await gridsOf(community.id);
+    const [g1, g2, g3] = [grids[0], grids[1] ?? grids[0], grids[2] ?? grids[0]];
+    if (!g1 || !g2 || !g3) throw new Error('no grids');
+    const resident = await tokenFor({ phone: '13800000002' });
+    const officer = await tokenFor({ username: 'city.officer' });
+    const me1 = await apiGet<{ id: string }>('/auth/me', await tokenFor({ username: `worker.${g1.properties.code}` }));
+    const grid1 = await apiGet<{ properties: { workers: Array<{ id: string; displayName: string }> } }>(
+      `/grids/${g1.properties.code}`,
+    );
+    const worker1 = grid1.properties.workers.find((w) => w.id === me1.id);
+    if (!worker1) throw new Error(`worker.${g1.properties.code} is not listed on grid ${g1.properties.code}`);
+    const worker2 = await apiGet<{ id: string }>(
+      '/auth/me',
+      await tokenFor({ username: `worker.${g2.properties.code}` }),
+    );
+
+    const toAssign = await report(resident, g1, '0101', 'Garbage bags left by the bus stop');
+    const toEscalate = await report(resident, g2, '0103', 'A shed built on the pavement');
+    // The second one is already with its grid's worker: filed and dispatched through the API.
+    await apiPost(`/incidents/${toEscalate}/actions`, { type: 'file' }, officer);
+    await apiPost(`/incidents/${toEscalate}/actions`, { type: 'dispatch', assigneeId: worker2.id }, officer);
+
+    open = await openPage(browser);
+    const { page } = open;
+    await signIn(page, { kind: 'staff', username: 'city.officer' });
+    await page.goto(`/command/${community.id}`);
+    await waitForMap(page, community.id);
+    const panel = page.getByTestId('dispatch-panel');
+    const rowA = panel.locator(`[data-incident="${toAssign}"]`);
+    const rowB = panel.locator(`[data-incident="${toEscalate}"]`);
+    await rowA.waitFor();
+    await rowB.waitFor();
+    expect(await rowA.getAttribute('data-stage')).toBe('collected');
+    expect(await rowA.getByTestId('dispatch-holder').textContent()).toBe('not assigned');
+
+    // Assign: pick the grid's worker; the report is filed and dispatched to them.
+    await rowA.getByRole('button', { name: 'Assign' }).click();
+    const form = rowA.getByTestId('assign-form');
+    await form.locator(`select[name=worker] option[value="${worker1.id}"]`).waitFor({ state: 'attached' });
+    await form.locator('select[name=worker]').selectOption(worker1.id);
+    await form.getByRole('button', { name: 'Assign' }).click();
+    await panel.getByTestId('dispatch-done').waitFor();
+    await panel.locator(`[data-incident="${toAssign}"][data-stage="dispatched"]`).waitFor();
+    const assigned = await apiGet<Incident>(`/incidents/${toAssign}`, officer);
+    expect(assigned.stage).toBe('dispatched');
+    expect(assigned.assigneeId).toBe(worker1.id);
+    expect(await rowA.getByTestId('dispatch-holder').textContent()).toBe(`with ${worker1.displayName}`);
+
+    // Escalate: a written explanation puts it on the problem ledger (parked).
+    await rowB.getByRole('button', { name: 'Escalate' }).click();
+    const why = 'Needs the district enforcement team; the grid cannot remove a structure';
+    await rowB.getByTestId('escalate-form').locator('textarea[name=reason]').fill(why);
+    await rowB.getByTestId('escalate-form').getByRole('button', { name: 'Escalate' }).click();
+    await panel.getByText('Escalated to the problem ledger.').waitFor();
+    const parked = await apiGet<Incident>(`/incidents/${toEscalate}`, officer);
+    expect(parked.stage).toBe('parked');
+    expect(parked.timeline.at(-1)).toMatchObject({ type: 'park', reason: why });
+    await screenshot(page, 'command-dispatch');
+
+    // A resident reports a new incident: it appears in the list through the live feed, without a reload.
+    await page.locator('[data-testid=live-feed][data-connected=true]').waitFor();
+    const navigations: string[] = [];
+    page.on('framenavigated', (f) => navigations.push(f.url()));
+    const fresh = await report(resident, g3, '0601', 'Loud music every night after midnight');
+    await panel.locator(`[data-incident="${fresh}"][data-stage="collected"]`).waitFor({ timeout: 20_000 });
+    expect(navigations).toEqual([]);
+  });
+});
