@@ -1,6 +1,6 @@
 import { Suspense, useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
-import { areaAt, areasFor, audienceOf, homeOf } from './areas.ts';
+import { areaAt, areasFor, audienceOf, homeOf, publicPageAt } from './areas.ts';
 import { AppHeader } from './components/AppHeader.tsx';
 import { Link, navigate, usePath } from './router.tsx';
 import SignInPage from './routes/sign-in/SignInPage.tsx';
@@ -11,30 +11,39 @@ export function App() {
   const path = usePath();
   const { session } = useSession();
   const area = areaAt(path);
+  const publicPage = publicPageAt(path);
   const mainRef = useRef<HTMLElement>(null);
   const principal = session?.principal;
   const allowed = !!(principal && area && area.audience.includes(audienceOf(principal)));
 
   // "/" and "/sign-in" are only way-stations for someone already signed in.
   useEffect(() => {
-    if (principal && !area) {
+    if (principal && !area && !publicPage) {
       if (path === '/' || path === '/sign-in') navigate(homeOf(principal).path, { replace: true });
     }
-  }, [principal, area, path]);
+  }, [principal, area, publicPage, path]);
 
   const titleKey = !principal ? 'signIn.title' : area ? (`areas.${area.id}.title` as const) : 'app.notFound';
+  const title = publicPage ? t('oversightDesk.transparency.title') : t(titleKey);
   useEffect(() => {
-    document.title = `${t(titleKey)} · ${t('app.name')}`;
-  }, [t, titleKey]);
+    document.title = `${title} · ${t('app.name')}`;
+  }, [t, title]);
 
   // Move focus to the new page so screen readers announce it, as a full page load would.
   useEffect(() => {
     mainRef.current?.focus({ preventScroll: true });
   }, [path]);
 
-  const theme = !principal ? 'mobile' : (area?.theme ?? 'desk');
+  const theme = publicPage ? publicPage.theme : !principal ? 'mobile' : (area?.theme ?? 'desk');
   let body;
-  if (!principal) body = <SignInPage />;
+  // Public pages render with or without a session.
+  if (publicPage)
+    body = (
+      <Suspense fallback={<p className="loading">{t('common.loading')}</p>}>
+        <publicPage.Screen />
+      </Suspense>
+    );
+  else if (!principal) body = <SignInPage />;
   else if (!area) body = path === '/' || path === '/sign-in' ? null : <NotFound />;
   else if (!allowed) body = <NotYours />;
   else
@@ -45,7 +54,10 @@ export function App() {
     );
 
   return (
-    <div className={`app theme-${theme}`} data-area={principal ? (area?.id ?? 'none') : 'sign-in'}>
+    <div
+      className={`app theme-${theme}`}
+      data-area={publicPage ? publicPage.id : principal ? (area?.id ?? 'none') : 'sign-in'}
+    >
       <a className="skip-link" href="#main">
         {t('common.skipToMain')}
       </a>

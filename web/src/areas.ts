@@ -70,6 +70,26 @@ export const AREAS: readonly Area[] = [
   },
 ];
 
+/** Pages anyone may open without signing in (and signed-in people too): published aggregates only. */
+export interface PublicPage {
+  id: 'transparency';
+  path: `/${string}`;
+  theme: Theme;
+  Screen: LazyExoticComponent<ComponentType>;
+}
+
+export const PUBLIC_PAGES: readonly PublicPage[] = [
+  {
+    id: 'transparency',
+    path: '/transparency',
+    theme: 'desk',
+    Screen: lazy(() => import('./routes/transparency/TransparencyPage.tsx')),
+  },
+];
+
+export const publicPageAt = (path: string): PublicPage | undefined =>
+  PUBLIC_PAGES.find((p) => path === p.path || path.startsWith(`${p.path}/`));
+
 const HOME: Record<Audience, AreaId> = {
   resident: 'resident',
   grid_worker: 'worker',

@@ -3,7 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { signInResident, signInStaff } from '../../api/auth.ts';
 import { areaAt, audienceOf, homeOf } from '../../areas.ts';
 import { ProblemAlert } from '../../components/ProblemAlert.tsx';
-import { navigate } from '../../router.tsx';
+import { Link, navigate } from '../../router.tsx';
 import { useSession } from '../../session/SessionContext.tsx';
 
 type Kind = 'staff' | 'resident';
@@ -145,6 +145,11 @@ export default function SignInPage() {
             </button>
           </form>
         </div>
+        <p className="sign-in-footer">
+          <Link to="/transparency" data-testid="transparency-link">
+            {t('oversightDesk.transparency.link')}
+          </Link>
+        </p>
       </div>
     </div>
   );
