@@ -19,6 +19,7 @@ const STATED_PURPOSE: Record<string, 'required' | 'optional'> = {
   'POST /api/v1/residents/lookup': 'optional',
   'GET /api/v1/residents/{id}/status': 'required',
   'GET /api/v1/residents/{id}/facts': 'required',
+  'GET /api/v1/cases': 'required',
   'GET /api/v1/cases/{id}': 'required',
   'GET /api/v1/cases/{id}/graph': 'required',
   'GET /api/v1/outbreaks/{id}/graph': 'required',
@@ -112,6 +113,7 @@ describeEachBackend('purpose of access: one fixed list, stated on every staff re
     }
     // Tracing endpoints validate the purpose the same way, whatever the case.
     for (const url of [
+      '/api/v1/cases',
       `/api/v1/cases/${randomUUID()}`,
       `/api/v1/cases/${randomUUID()}/graph`,
       `/api/v1/outbreaks/${randomUUID()}/graph`,

@@ -6,7 +6,7 @@ import { requireResident, requireSignedIn, requireStaff } from '../../platform/h
 import { forbidden, notFound } from '../../platform/http/problem.ts';
 import { actorOf } from '../audit/actor.ts';
 import { appendAudit } from '../audit/audit.repository.ts';
-import { getCase, updateCase } from './cases.service.ts';
+import { getCase, listCases, updateCase } from './cases.service.ts';
 import { decideExposures, listExposures, myExposures } from './exposures.service.ts';
 import { transmissionGraph } from './graph.service.ts';
 import { ReviewSettingsSchema, reviewSettings, storeReviewSettings } from './review-settings.ts';
@@ -21,6 +21,28 @@ const Instant = z.iso.datetime({ offset: true });
 export const caseRoutes: RouteModule = (app, ctx) => {
   subscribeTracing(ctx);
 
+  app.get(
+    '/cases',
+    {
+      schema: {
+        tags: ['tracing'],
+        summary:
+          'Cases in my jurisdiction, newest first, with home grid and contacts found by review state (health ' +
+          'officers; each person audited)',
+        querystring: z.object({
+          purpose: Purpose,
+          state: z.enum(['open', 'closed']).optional(),
+          limit: z.coerce.number().int().min(1).max(1000).default(200),
+        }),
+        response: { 200: z.object({ items: z.array(Any) }) },
+      },
+    },
+    async (req) => ({
+      items: (await listCases(ctx, requireStaff(req), req.query, req.query.purpose)) as unknown as Array<
+        Record<string, unknown>
+      >,
+    }),
+  );
   app.get(
     '/cases/:id',
     {

@@ -11,6 +11,8 @@ import { emitEvent } from '../../platform/events/outbox.ts';
 import { badRequest, conflict, forbidden, notFound } from '../../platform/http/problem.ts';
 import { actorOf } from '../audit/actor.ts';
 import { appendAudit, type AuditActor } from '../audit/audit.repository.ts';
+import type { AccessPurpose } from '../../core/policy/purposes.ts';
+import { auditPersonReads } from '../registry/registry.access.ts';
 import { activeFacts } from '../status/facts.repository.ts';
 import { personScope } from '../status/person-scope.ts';
 import { publishedRuleSets, ruleSetFor } from '../status/rulesets.service.ts';
@@ -225,4 +227,66 @@ export async function updateCase(
     const row = await findCase(trx, id);
     return presentCase(row!);
   });
+}
+
+/**
+ * The cases in a health officer's jurisdiction, newest first, with the case's home grid and how many contacts its
+ * exposure search found (by review state). Each case listed is an audited read of its person with the stated purpose.
+ */
+export async function listCases(
+  ctx: AppContext,
+  principal: Principal,
+  filter: { state?: 'open' | 'closed' | undefined; limit: number },
+  purpose: AccessPurpose,
+) {
+  if (principal.kind !== 'staff') throw forbidden('Cases are for health officers.');
+  const gate = authorize(principal, 'case.read', { jurisdictionPath: principal.scopePath });
+  if (!gate.allow) throw forbidden(gate.reason);
+  let q = ctx.db
+    .selectFrom('cases')
+    .innerJoin('residents', 'residents.id', 'cases.person_id')
+    .innerJoin('households', 'households.id', 'residents.household_id')
+    .innerJoin('grids', 'grids.code', 'households.grid_code')
+    .innerJoin('jurisdictions', 'jurisdictions.id', 'grids.community_id')
+    .selectAll('cases')
+    .select(['households.grid_code'])
+    .where((eb) =>
+      eb.or([
+        eb('jurisdictions.path', '=', principal.scopePath),
+        eb('jurisdictions.path', 'like', `${principal.scopePath}.%`),
+      ]),
+    );
+  if (filter.state) q = q.where('cases.state', '=', filter.state);
+  const rows = await q.orderBy('cases.opened_at', 'desc').orderBy('cases.id').limit(filter.limit).execute();
+  const ids = rows.map((r) => r.id);
+  const counts = ids.length
+    ? await ctx.db
+        .selectFrom('exposures')
+        .select(['case_id', 'state', (eb) => eb.fn.countAll<string>().as('n')])
+        .where('case_id', 'in', ids)
+        .groupBy(['case_id', 'state'])
+        .execute()
+    : [];
+  const contacts = new Map<string, { pending: number; confirmed: number; dismissed: number }>();
+  for (const c of counts) {
+    const k = contacts.get(c.case_id!) ?? { pending: 0, confirmed: 0, dismissed: 0 };
+    k[c.state as 'pending' | 'confirmed' | 'dismissed'] = Number(c.n);
+    contacts.set(c.case_id!, k);
+  }
+  const now = ctx.clock.now();
+  if (rows.length > 0)
+    await ctx.db.transaction().execute((trx) =>
+      auditPersonReads(
+        trx,
+        now,
+        principal,
+        purpose,
+        rows.map((r) => ({ action: 'case.list', subjectKind: 'case', subjectId: r.id, personId: r.person_id })),
+      ),
+    );
+  return rows.map((r) => ({
+    ...presentCase(r),
+    gridCode: r.grid_code.trim(),
+    contacts: contacts.get(r.id) ?? { pending: 0, confirmed: 0, dismissed: 0 },
+  }));
 }

@@ -190,6 +190,30 @@ describeEachBackend('lab results, cases and exposure search', (env) => {
     expect(n).toHaveLength(2);
   });
 
+  it('lists the cases in my jurisdiction with their grid and contacts, each an audited read', async () => {
+    const res = await app.inject({ url: '/api/v1/cases?purpose=tracing&state=open', headers: health });
+    expect(res.statusCode, res.body).toBe(200);
+    const mine = res.json().items.find((c: { id: string }) => c.id === caseId);
+    expect(mine).toMatchObject({
+      personId: people[0]!.id,
+      state: 'open',
+      outbreakId,
+      contacts: { pending: 0, confirmed: 2, dismissed: 0 },
+    });
+    expect(mine.gridCode).toMatch(/^\d{15}$/);
+    const closed = (await app.inject({ url: '/api/v1/cases?purpose=tracing&state=closed', headers: health })).json();
+    expect(closed.items.some((c: { id: string }) => c.id === caseId)).toBe(false);
+    expect((await app.inject({ url: '/api/v1/cases', headers: health })).statusCode).toBe(400);
+    const reads = await env()
+      .ctx.db.selectFrom('audit_log')
+      .select(['person_id', 'purpose'])
+      .where('action', '=', 'case.list')
+      .execute();
+    expect(reads).toContainEqual({ person_id: people[0]!.id, purpose: 'tracing' });
+    const admin = await app.inject({ url: '/api/v1/cases?purpose=tracing', headers: await staffAuth(app, 'admin') });
+    expect(admin.statusCode).toBe(403);
+  });
+
   it('shows the transmission graph with places, times and clusters', async () => {
     const res = await app.inject({ url: `/api/v1/outbreaks/${outbreakId}/graph?purpose=tracing`, headers: health });
     expect(res.statusCode).toBe(200);
@@ -362,6 +386,20 @@ describeEachBackend('lab results, cases and exposure search', (env) => {
       elsewhere,
     );
     expect(out.json().records[0].reason).toMatch(/outside this lab's jurisdiction/);
+  });
+
+  it("lists the lab's own recent results without naming anyone", async () => {
+    const res = await app.inject({ url: '/api/v1/lab-results?limit=100', headers: lab });
+    expect(res.statusCode, res.body).toBe(200);
+    const items = res.json().items as Array<Record<string, unknown>>;
+    expect(items.map((i) => i.specimenId)).toEqual(expect.arrayContaining(['SP-0001', 'SP-OK-6', 'CSV-1']));
+    expect(items.find((i) => i.specimenId === 'SP-0001')).toMatchObject({ result: 'positive', withdrawn: false });
+    expect(JSON.stringify(items)).not.toContain(people[0]!.id);
+    const recorded = items.map((i) => Date.parse(i.recordedAt as string));
+    expect(recorded).toEqual([...recorded].sort((a, b) => b - a));
+    const other = await apiToken(app, await staffAuth(app, 'admin'), { kind: 'lab', scopeJurisdictionId: DEMO_CITY });
+    expect((await app.inject({ url: '/api/v1/lab-results', headers: other })).json().items).toEqual([]);
+    expect((await app.inject({ url: '/api/v1/lab-results', headers: await people[2]!.auth() })).statusCode).toBe(403);
   });
 
   it('holds exposures for review above the threshold; confirm turns red, dismissal needs a reason and undoes', async () => {

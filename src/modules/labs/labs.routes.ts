@@ -5,7 +5,7 @@ import { parseFhirSubmission } from '../../core/labs/fhir.ts';
 import { requireSignedIn } from '../../platform/http/auth-hook.ts';
 import { Problem } from '../../platform/http/problem.ts';
 import type { RouteModule } from '../../platform/http/types.ts';
-import { submitLabResults } from './labs.service.ts';
+import { recentLabResults, submitLabResults } from './labs.service.ts';
 
 const MAX_SUBMISSION_BYTES = 20 * 1024 * 1024;
 
@@ -27,6 +27,33 @@ const Report = z.object({
 });
 
 export const labRoutes: RouteModule = async (app, ctx) => {
+  app.get(
+    '/lab-results',
+    {
+      schema: {
+        tags: ['labs'],
+        summary:
+          'The results I submitted most recently (lab token or lab staff): specimen id, result and times, never the person',
+        querystring: z.object({ limit: z.coerce.number().int().min(1).max(500).default(50) }),
+        response: {
+          200: z.object({
+            items: z.array(
+              z.object({
+                factId: z.string(),
+                specimenId: z.string(),
+                result: z.enum(['positive', 'negative']).nullable(),
+                specimenCollectedAt: z.string().nullable(),
+                issuedAt: z.string(),
+                recordedAt: z.string(),
+                withdrawn: z.boolean(),
+              }),
+            ),
+          }),
+        },
+      },
+    },
+    async (req) => ({ items: await recentLabResults(ctx, requireSignedIn(req), req.query.limit) }),
+  );
   // FHIR and CSV parsers live in this child context, so the rest of the API keeps taking plain JSON only.
   await app.register(async (child) => {
     const zapp = child.withTypeProvider<ZodTypeProvider>();

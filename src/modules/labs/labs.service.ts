@@ -158,3 +158,55 @@ async function submitOne(
     throw err;
   }
 }
+
+export interface RecentLabResult {
+  factId: string;
+  specimenId: string;
+  result: 'positive' | 'negative' | null;
+  specimenCollectedAt: string | null;
+  issuedAt: string;
+  recordedAt: string;
+  withdrawn: boolean;
+}
+
+/**
+ * The results this lab (or lab account) submitted most recently, newest first: specimen, result and times only, never
+ * who they are about, so the lab can check what was received without reading personal data.
+ */
+export async function recentLabResults(
+  ctx: AppContext,
+  principal: Principal,
+  limit: number,
+): Promise<RecentLabResult[]> {
+  const gate = authorize(principal, 'lab_result.submit');
+  if (!gate.allow) throw forbidden(gate.reason);
+  const labId = principal.kind === 'staff' || principal.kind === 'device' ? principal.id : 'unknown';
+  const rows = await sql<{
+    id: string;
+    data: unknown;
+    provenance: unknown;
+    occurred_at: Date | string;
+    recorded_at: Date | string;
+    withdrawn_at: Date | string | null;
+  }>`
+    select id, data, provenance, occurred_at, recorded_at, withdrawn_at from health_facts
+    where kind = 'test_result' and provenance->>'source' = 'lab' and provenance->>'labId' = ${labId}
+    order by recorded_at desc, id
+    limit ${limit}`.execute(ctx.db);
+  const parse = (v: unknown) => (typeof v === 'string' ? JSON.parse(v) : v) as Record<string, unknown>;
+  return rows.rows.map((r) => {
+    const data = parse(r.data);
+    const provenance = parse(r.provenance);
+    const result = data.result === 'positive' || data.result === 'negative' ? data.result : null;
+    return {
+      factId: r.id,
+      specimenId: String(provenance.specimenId ?? ''),
+      result,
+      specimenCollectedAt:
+        typeof data.specimenCollectedAt === 'string' ? new Date(data.specimenCollectedAt).toISOString() : null,
+      issuedAt: new Date(r.occurred_at).toISOString(),
+      recordedAt: new Date(r.recorded_at).toISOString(),
+      withdrawn: r.withdrawn_at !== null,
+    };
+  });
+}
