@@ -37,7 +37,7 @@ const report = (resident: string, grid: Grid, categoryCode: string, description:
 
 describe('command center: dispatch', () => {
   it('assigns an incident to a grid worker, escalates another, and lists a new report live', async () => {
-    const { community } = await cityTree();
+    const { city, community } = await cityTree();
     const grids = await gridsOf(community.id);
     const [g1, g2, g3] = [grids[0], grids[1] ?? grids[0], grids[2] ?? grids[0]];
     if (!g1 || !g2 || !g3) throw new Error('no grids');
@@ -63,6 +63,7 @@ describe('command center: dispatch', () => {
     open = await openPage(browser);
     const { page } = open;
     await signIn(page, { kind: 'staff', username: 'city.officer' });
+    await waitForMap(page, city.id);
     await page.goto(`/command/${community.id}`);
     await waitForMap(page, community.id);
     const panel = page.getByTestId('dispatch-panel');
