@@ -21,7 +21,10 @@ export function MyTasks() {
   const reload = useCallback(async () => {
     try {
       const r = await getMyTasks();
-      setTasks([...r.items].sort((a, b) => Date.parse(a.dueAt) - Date.parse(b.dueAt)));
+      // Incident handling is worked from the incident itself (MyIncidents), with its whole closed loop.
+      setTasks(
+        r.items.filter((x) => x.kind !== 'incident_handling').sort((a, b) => Date.parse(a.dueAt) - Date.parse(b.dueAt)),
+      );
       setError(null);
     } catch (e) {
       // Offline: keep showing the tasks we have.
@@ -33,7 +36,9 @@ export function MyTasks() {
     if (loadQueue().length === 0) return;
     const r = await flush();
     setQueue(loadQueue());
-    if (r.conflicts.length) setConflicts((c) => [...c, ...r.conflicts]);
+    // Refusals of incident steps are shown beside the incidents.
+    const mine = r.conflicts.filter((c) => c.action.action !== 'incident');
+    if (mine.length) setConflicts((c) => [...c, ...mine]);
     if (r.synced || r.conflicts.length) await reload();
   }, [reload]);
 
@@ -85,7 +90,8 @@ export function MyTasks() {
           <ul>
             {conflicts.map((c) => (
               <li key={c.action.id}>
-                {t(`worker.action.${c.action.action}`)} · <span lang="en">{c.message}</span>
+                {c.action.action === 'incident' ? null : t(`worker.action.${c.action.action}`)} ·{' '}
+                <span lang="en">{c.message}</span>
               </li>
             ))}
           </ul>

@@ -1,8 +1,9 @@
 import { useTranslation } from 'react-i18next';
-import { ComingWithApi } from '../../components/ComingWithApi.tsx';
 import { ScreenTitle } from '../../components/ScreenTitle.tsx';
 import { useSession } from '../../session/SessionContext.tsx';
+import { CampaignProgress } from './CampaignProgress.tsx';
 import { MyGrids } from './MyGrids.tsx';
+import { MyIncidents } from './MyIncidents.tsx';
 import { MyTasks } from './MyTasks.tsx';
 import './worker.css';
 
@@ -13,14 +14,10 @@ export default function WorkerHome() {
   return (
     <div className="screen mobile-screen" data-testid="screen-worker">
       <ScreenTitle title={t('areas.worker.title')} lead={t('worker.lead')} />
-      {me ? <MyGrids me={me} /> : null}
+      <MyIncidents />
       <MyTasks />
-      <ComingWithApi
-        title={t('worker.incidents.title')}
-        apiName={t('apis.incidents')}
-        endpoints={[]}
-        features={[t('worker.incidents.f1'), t('worker.incidents.f2')]}
-      />
+      <CampaignProgress />
+      {me ? <MyGrids me={me} /> : null}
     </div>
   );
 }

@@ -1,12 +1,19 @@
+import { actOnIncident, type IncidentAction } from '../../api/incidents.ts';
 import { ApiError } from '../../api/problem.ts';
 import { acceptTask, completeTask } from '../../api/tasks.ts';
 
-/** An action taken on the phone, kept until the server has answered it. */
+/**
+ * An action taken on the phone, kept until the server has answered it: a task's accept or result, or a step of an
+ * incident's workflow (accept, feedback, return, request an extension), replayed in the order it was taken.
+ */
 export interface QueuedAction {
   id: string;
+  /** The task, or for an incident step the incident. */
   taskId: string;
-  action: 'accept' | 'complete';
+  action: 'accept' | 'complete' | 'incident';
   result?: Record<string, unknown>;
+  /** For action 'incident': the workflow step as POST /incidents/:id/actions takes it. */
+  step?: IncidentAction;
   queuedAt: string;
 }
 
@@ -33,7 +40,8 @@ export function saveQueue(q: readonly QueuedAction[]): void {
 
 export const isNetworkError = (e: unknown) => e instanceof ApiError && e.status === 0;
 
-export function send(a: QueuedAction) {
+export function send(a: QueuedAction): Promise<unknown> {
+  if (a.action === 'incident') return actOnIncident(a.taskId, a.step ?? { type: 'accept' });
   return a.action === 'accept' ? acceptTask(a.taskId) : completeTask(a.taskId, a.result ?? {});
 }
 
