@@ -57,6 +57,7 @@ function uuidOf(n: number): string {
  * Secondary indexes are dropped for the load (verification reads by primary key only).
  */
 export async function loadChain(ctx: AppContext, n: number, log: (done: number) => void) {
+  // Loaded entries are sealed already (chain_pos = seq); the sequence continues after them.
   for (const i of ['audit_person_idx', 'audit_actor_idx', 'audit_action_idx', 'audit_subject_idx', 'audit_at_idx'])
     await sql`drop index if exists ${sql.raw(i)}`.execute(ctx.db);
   const t0 = Date.UTC(2026, 0, 1);
@@ -101,15 +102,16 @@ export async function loadChain(ctx: AppContext, n: number, log: (done: number) 
       prev = hash;
     }
     await sql`
-      insert into audit_log (seq, at, actor_kind, actor_id, actor_role, actor_scope, action, subject_kind, subject_id,
-        person_id, purpose, detail, prev_hash, hash)
-      select * from unnest(${cols[0]}::bigint[], ${cols[1]}::timestamptz[], ${cols[2]}::text[], ${cols[3]}::text[],
+      insert into audit_log (chain_pos, seq, at, actor_kind, actor_id, actor_role, actor_scope, action, subject_kind,
+        subject_id, person_id, purpose, detail, prev_hash, hash)
+      select * from unnest(${cols[0]}::bigint[], ${cols[0]}::bigint[], ${cols[1]}::timestamptz[], ${cols[2]}::text[], ${cols[3]}::text[],
         ${cols[4]}::text[], ${cols[5]}::text[], ${cols[6]}::text[], ${cols[7]}::text[], ${cols[8]}::text[],
         ${cols[9]}::uuid[], ${cols[10]}::text[], ${cols[11]}::jsonb[], ${cols[12]}::text[], ${cols[13]}::text[])`.execute(
       ctx.db,
     );
     log(Math.min(n, start + BATCH - 1));
   }
+  await sql`select setval('audit_log_seq_gen', ${n + 1}, false)`.execute(ctx.db);
 }
 
 async function verifyThroughput(kind: 'pglite' | 'postgres', n: number): Promise<BenchResult[]> {
@@ -168,7 +170,7 @@ async function verifyThroughput(kind: 'pglite' | 'postgres', n: number): Promise
  * The same write with and without its audit entry: insert a notification and an outbox event in one transaction
  * (what a typical write endpoint does), served over HTTP to 16 concurrent clients, alternating rounds.
  */
-async function writeOverhead(kind: 'pglite' | 'postgres', quick: boolean): Promise<BenchResult[]> {
+export async function writeOverhead(kind: 'pglite' | 'postgres', quick: boolean): Promise<BenchResult[]> {
   const rt = await runtime(kind);
   let app: FastifyInstance | null = null;
   try {

@@ -39,13 +39,13 @@ describe('tessera audit verify / purge (CLI, embedded PGlite in a temp DATA_DIR)
     const ok = await tessera('audit', 'verify');
     expect(ok.code).toBe(0);
     expect(ok.stdout).toMatch(/^OK: audit chain intact/);
-    await sql(`update audit_log set purpose = 'curiosity' where seq = 2`);
+    await sql(`update audit_log set purpose = 'curiosity' where chain_pos = 2`);
     const bad = await tessera('audit', 'verify', '--json');
     expect(bad.code).toBe(1);
     const report = JSON.parse(bad.stdout);
-    expect(report).toMatchObject({ ok: false, finding: { kind: 'altered', seq: 2 } });
-    await sql(`delete from audit_log where seq = (select max(seq) from audit_log)`);
-    await sql(`update audit_log set purpose = null where seq = 2`);
+    expect(report).toMatchObject({ ok: false, finding: { kind: 'altered', pos: 2 } });
+    await sql(`delete from audit_log where chain_pos = (select max(chain_pos) from audit_log)`);
+    await sql(`update audit_log set purpose = null where chain_pos = 2`);
     const truncated = await tessera('audit', 'verify');
     expect(truncated.code).toBe(1);
     expect(truncated.stdout).toMatch(/FAILED: entries \d+…\d+ are missing: a signed checkpoint covers/);

@@ -31,7 +31,7 @@ function chain(n: number): StoredEntry[] {
   return Array.from({ length: n }, (_, i) => {
     const e = entry(i + 1);
     const hash = chainHash(prev, e);
-    const out = { ...e, prevHash: prev, hash };
+    const out = { ...e, pos: i + 1, prevHash: prev, hash };
     prev = hash;
     return out;
   });
@@ -65,25 +65,26 @@ describe('streaming chain verification', () => {
           if (kind === 'alter') entries[i] = { ...entries[i]!, purpose: 'curiosity' };
           if (kind === 'delete') entries.splice(i, 1);
           if (kind === 'swap') {
+            // Two entries trade places in the chain, each keeping its own content.
             const [a, b] = [entries[i]!, entries[i + 1]!];
-            entries[i] = { ...b, seq: a.seq };
-            entries[i + 1] = { ...a, seq: b.seq };
+            entries[i] = { ...b, pos: a.pos };
+            entries[i + 1] = { ...a, pos: b.pos };
           }
           if (kind === 'insert') {
-            const forged = { ...entry(seq), action: 'override.approve' };
+            const forged = { ...entry(1000), action: 'override.approve' };
             const prev = entries[i - 1]!.hash;
-            const renumbered = entries.slice(i).map((e) => ({ ...e, seq: e.seq + 1 }));
+            const renumbered = entries.slice(i).map((e) => ({ ...e, pos: e.pos + 1 }));
             entries.splice(
               i,
               entries.length - i,
-              { ...forged, prevHash: prev, hash: chainHash(prev, forged) },
+              { ...forged, pos: seq, prevHash: prev, hash: chainHash(prev, forged) },
               ...renumbered,
             );
           }
           const f = run(entries);
           const expected = { alter: 'altered', delete: 'missing', swap: 'reordered', insert: 'inserted' }[kind];
           expect(f?.kind).toBe(expected);
-          expect(f?.seq).toBe(seq);
+          expect(f?.pos).toBe(seq);
           expect(f?.message).toMatch(String(seq));
         },
       ),
@@ -97,7 +98,7 @@ describe('streaming chain verification', () => {
       { seq: 25, headHash: entries[24]!.hash },
     ];
     expect(run(entries, cps)).toBeNull();
-    expect(run(entries.slice(0, 20), cps)).toMatchObject({ kind: 'truncated', seq: 21 });
+    expect(run(entries.slice(0, 20), cps)).toMatchObject({ kind: 'truncated', pos: 21 });
     // Without a checkpoint beyond it, a cut tail is invisible: that is what checkpoints are for.
     expect(run(entries.slice(0, 28), cps)).toBeNull();
     let prev = entries[4]!.hash;
@@ -106,16 +107,18 @@ describe('streaming chain verification', () => {
       const content = { ...e, purpose: i === 5 ? 'audit' : e.purpose } as AuditEntryContent & {
         prevHash?: string;
         hash?: string;
+        pos?: number;
       };
       delete content.prevHash;
       delete content.hash;
+      delete content.pos;
       const hash = chainHash(prev, content as AuditEntryContent);
-      const out = { ...(content as AuditEntryContent), prevHash: prev, hash };
+      const out = { ...(content as AuditEntryContent), pos: e.pos, prevHash: prev, hash };
       prev = hash;
       return out;
     });
     expect(run(rewritten)).toBeNull();
-    expect(run(rewritten, cps)).toMatchObject({ kind: 'checkpoint-mismatch', seq: 10 });
+    expect(run(rewritten, cps)).toMatchObject({ kind: 'checkpoint-mismatch', pos: 10 });
   });
 
   it('starts from an anchor after a retention purge of the prefix', () => {

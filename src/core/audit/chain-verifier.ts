@@ -1,18 +1,20 @@
 import { chainHash, GENESIS_HASH, type AuditEntryContent } from './hash-chain.ts';
 
-export type StoredEntry = AuditEntryContent & { prevHash: string; hash: string };
+/** An entry as stored: its content, its position in the chain (set when sealed) and its links. */
+export type StoredEntry = AuditEntryContent & { pos: number; prevHash: string; hash: string };
 
 /** What verification found, named so an auditor knows where to look. */
+/** Positions are chain positions (`chain_pos`); messages also name the entry's own seq where there is one. */
 export type ChainFinding =
-  | { kind: 'altered'; seq: number; message: string }
-  | { kind: 'inserted'; seq: number; message: string }
-  | { kind: 'missing'; seq: number; count: number; message: string }
-  | { kind: 'reordered'; seq: number; otherSeq: number; message: string }
-  | { kind: 'checkpoint-mismatch'; seq: number; message: string }
-  | { kind: 'truncated'; seq: number; message: string };
+  | { kind: 'altered'; pos: number; message: string }
+  | { kind: 'inserted'; pos: number; message: string }
+  | { kind: 'missing'; pos: number; count: number; message: string }
+  | { kind: 'reordered'; pos: number; otherPos: number; message: string }
+  | { kind: 'checkpoint-mismatch'; pos: number; message: string }
+  | { kind: 'truncated'; pos: number; message: string };
 
 export interface ChainAnchor {
-  /** Last seq before the first stored entry (0 for a chain that starts at genesis). */
+  /** Last chain position before the first stored entry (0 for a chain that starts at genesis). */
   seq: number;
   hash: string;
 }
@@ -20,7 +22,7 @@ export interface ChainAnchor {
 export const GENESIS_ANCHOR: ChainAnchor = { seq: 0, hash: GENESIS_HASH };
 
 /**
- * Streaming verification of the audit chain in seq order. Entries are fed one at a time (from batches of any size);
+ * Streaming verification of the audit chain in chain order. Entries are fed one at a time (from batches of any size);
  * each is judged with one entry of lookahead, which is what tells an insertion or a swap apart from an edit.
  * Memory stays constant however long the chain is.
  */
@@ -71,89 +73,85 @@ export class ChainVerifier {
     if (beyond) {
       this.finding = {
         kind: 'truncated',
-        seq: this.lastSeq + 1,
-        message: `entries ${this.lastSeq + 1}…${beyond.seq} are missing: a signed checkpoint covers seq ${beyond.seq} but the chain ends at seq ${this.lastSeq}`,
+        pos: this.lastSeq + 1,
+        message: `entries ${this.lastSeq + 1}…${beyond.seq} are missing: a signed checkpoint covers entry ${beyond.seq} but the chain ends at ${this.lastSeq}`,
       };
     }
     return this.finding;
   }
 
-  private insertedAt(seq: number): ChainFinding {
+  private insertedAt(e: StoredEntry): ChainFinding {
     return {
       kind: 'inserted',
-      seq,
-      message: `entry ${seq} was inserted: the entry after it links to entry ${seq - 1} directly`,
+      pos: e.pos,
+      message: `entry ${e.pos} (seq ${e.seq}) was inserted: the entry after it links to entry ${e.pos - 1} directly`,
     };
   }
 
   private judge(e: StoredEntry, next: StoredEntry | null): ChainFinding | null {
-    if (e.seq !== this.nextSeq) {
-      if (e.seq > this.nextSeq) {
-        const count = e.seq - this.nextSeq;
+    if (e.pos !== this.nextSeq) {
+      if (e.pos > this.nextSeq) {
+        const count = e.pos - this.nextSeq;
         return {
           kind: 'missing',
-          seq: this.nextSeq,
+          pos: this.nextSeq,
           count,
           message:
             count === 1
-              ? `entry ${this.nextSeq} is missing (deleted): the chain jumps from seq ${this.nextSeq - 1} to ${e.seq}`
-              : `entries ${this.nextSeq}…${e.seq - 1} are missing (deleted): the chain jumps from seq ${this.nextSeq - 1} to ${e.seq}`,
+              ? `entry ${this.nextSeq} is missing (deleted): the chain jumps from ${this.nextSeq - 1} to ${e.pos}`
+              : `entries ${this.nextSeq}…${e.pos - 1} are missing (deleted): the chain jumps from ${this.nextSeq - 1} to ${e.pos}`,
         };
       }
-      return {
-        kind: 'altered',
-        seq: e.seq,
-        message: `entry ${e.seq} appears out of order after seq ${this.nextSeq - 1}`,
-      };
+      return { kind: 'altered', pos: e.pos, message: `entry ${e.pos} appears out of order after ${this.nextSeq - 1}` };
     }
     if (e.prevHash !== this.prevHash) {
       if (this.prevPrevHash !== null && e.prevHash === this.prevPrevHash)
         return {
           kind: 'inserted',
-          seq: e.seq - 1,
-          message: `entry ${e.seq - 1} was inserted: entry ${e.seq} links to the entry before it (later entries were renumbered)`,
+          pos: e.pos - 1,
+          message: `entry ${e.pos - 1} was inserted: entry ${e.pos} links to the entry before it (later entries were renumbered)`,
         };
       if (next && e.prevHash === next.hash)
         return {
           kind: 'reordered',
-          seq: e.seq,
-          otherSeq: next.seq,
-          message: `entries ${e.seq} and ${next.seq} were swapped: entry ${e.seq} links to the entry now stored as ${next.seq}`,
+          pos: e.pos,
+          otherPos: next.pos,
+          message: `entries ${e.pos} and ${next.pos} were swapped: entry ${e.pos} (seq ${e.seq}) links to the entry now at ${next.pos}`,
         };
-      if (next && next.prevHash === this.prevHash) return this.insertedAt(e.seq);
+      if (next && next.prevHash === this.prevHash) return this.insertedAt(e);
       return {
         kind: 'altered',
-        seq: e.seq,
-        message: `entry ${e.seq} was altered: its link to entry ${e.seq - 1} (prev_hash) does not match`,
+        pos: e.pos,
+        message: `entry ${e.pos} (seq ${e.seq}) was altered: its link to entry ${e.pos - 1} (prev_hash) does not match`,
       };
     }
     const hash = e.hash;
     // The chain hashes the entry's own fields only, so the stored entry can be hashed as it is.
     const expected = chainHash(this.prevHash, e);
     if (expected !== hash) {
-      if (next && next.prevHash === this.prevHash) return this.insertedAt(e.seq);
+      if (next && next.prevHash === this.prevHash) return this.insertedAt(e);
       return {
         kind: 'altered',
-        seq: e.seq,
-        message: `entry ${e.seq} was altered: its content no longer matches its hash`,
+        pos: e.pos,
+        message: `entry ${e.pos} (seq ${e.seq}) was altered: its content no longer matches its hash`,
       };
     }
     const cp = this.checkpoints[this.cpIndex];
-    if (cp && cp.seq === e.seq) {
+    if (cp && cp.seq === e.pos) {
       if (cp.headHash !== hash)
         return {
           kind: 'checkpoint-mismatch',
-          seq: e.seq,
-          message: `the chain up to seq ${e.seq} was rewritten: it no longer matches the signed checkpoint at seq ${e.seq}`,
+          pos: e.pos,
+          message: `the chain up to entry ${e.pos} was rewritten: it no longer matches the signed checkpoint at ${e.pos}`,
         };
       // Several checkpoints can name the same head when nothing happened in between.
-      while (this.checkpoints[this.cpIndex] && (this.checkpoints[this.cpIndex] as { seq: number }).seq <= e.seq)
+      while (this.checkpoints[this.cpIndex] && (this.checkpoints[this.cpIndex] as { seq: number }).seq <= e.pos)
         this.cpIndex++;
     }
     this.prevPrevHash = this.prevHash;
     this.prevHash = hash;
-    this.nextSeq = e.seq + 1;
-    this.lastSeq = e.seq;
+    this.nextSeq = e.pos + 1;
+    this.lastSeq = e.pos;
     this.lastHash = hash;
     this.verified++;
     return null;

@@ -6,6 +6,7 @@ import { Detectors, type DetectionOutcome } from './detectors.ts';
 import { SupportChecker } from './support.ts';
 
 const started = new WeakSet<AppContext['bus']>();
+const LOOK_AGAIN_MS = 2_000;
 
 /**
  * Continuous detection: the detectors run on the event stream as facts, statuses and overrides change. Returns a
@@ -17,11 +18,40 @@ export function startAnomalyDetection(ctx: AppContext, thresholds?: AnomalyThres
   const d = new Detectors(ctx, thresholds);
   // A rule-set recomputation emits one event per changed person: count them and look once per batch of that size.
   const flips = new Map<string, number>();
+  // Tracing can record thousands of exposures in one go: look at the same fact pattern at most once per couple of
+  // seconds of event time (one look after a bulk write already sees all of it, as it runs after the commit).
+  const lastLook = new Map<string, number>();
+  const due = (key: string, at: Date) => {
+    const prev = lastLook.get(key);
+    if (prev !== undefined && at.getTime() - prev < LOOK_AGAIN_MS) return false;
+    lastLook.set(key, at.getTime());
+    if (lastLook.size > 50_000) lastLook.clear();
+    return true;
+  };
+  // What was skipped is looked at once more shortly after, so the tail of a burst is not missed.
+  const deferred = new Map<string, () => Promise<void>>();
+  const later = (key: string, look: () => Promise<void>) => {
+    if (!deferred.has(key))
+      setTimeout(() => {
+        const f = deferred.get(key);
+        deferred.delete(key);
+        f?.().catch((err: unknown) => ctx.logger.error({ err }, 'deferred anomaly check failed'));
+      }, LOOK_AGAIN_MS).unref();
+    deferred.set(key, look);
+  };
   const onFact = async (e: BusEvent) => {
     const factId = String(e.payload.factId ?? '');
     if (!factId) return;
-    await d.recorderScope(factId, e.createdAt);
-    if (e.payload.kind === 'exposure') await d.exposureBurst(factId, e.createdAt);
+    const recorder = String(e.payload.recordedBy ?? '');
+    const scopeKey = `scope:${recorder}:${String(e.payload.gridCode ?? '')}`;
+    const scope = () => d.recorderScope(factId, e.createdAt);
+    if (due(scopeKey, e.createdAt)) await scope();
+    else later(scopeKey, scope);
+    if (e.payload.kind !== 'exposure') return;
+    const burstKey = `exposure:${recorder}`;
+    const burst = () => d.exposureBurst(factId, e.createdAt);
+    if (due(burstKey, e.createdAt)) await burst();
+    else later(burstKey, burst);
   };
   const onStatus = async (e: BusEvent) => {
     const personId = String(e.payload.personId ?? '');
@@ -47,6 +77,7 @@ export function startAnomalyDetection(ctx: AppContext, thresholds?: AnomalyThres
   ];
   return () => {
     for (const s of subs) s();
+    deferred.clear();
     started.delete(ctx.bus);
   };
 }

@@ -4,18 +4,21 @@ import { describeEachBackend } from '../../../test/support/backends.ts';
 import { chainHash } from '../../core/audit/hash-chain.ts';
 import { appendAudit, auditRowToContent, type AuditRow } from './audit.repository.ts';
 import { createCheckpoint } from './checkpoints.service.ts';
+import { sealAuditChain } from './sealer.ts';
 import { verifyAuditChain } from './verify.service.ts';
 
 const ENTRIES = 60;
 
 describeEachBackend('audit chain verification against tampering in the database', (env) => {
-  let snapshot: AuditRow[] = [];
+  let snapshot: Array<AuditRow & { chain_pos: number | string | null }> = [];
   let checkpoints: Array<Record<string, unknown>> = [];
 
   const db = () => env().ctx.db;
-  const rows = async () => (await db().selectFrom('audit_log').selectAll().orderBy('seq').execute()) as AuditRow[];
-  const hashAt = async (seq: number) =>
-    (await db().selectFrom('audit_log').select('hash').where('seq', '=', seq).executeTakeFirstOrThrow()).hash;
+  type Row = AuditRow & { chain_pos: number | string | null };
+  const rows = async () =>
+    (await db().selectFrom('audit_log').selectAll().orderBy('chain_pos').execute()) as unknown as Row[];
+  const hashAt = async (pos: number) =>
+    (await db().selectFrom('audit_log').select('hash').where('chain_pos', '=', pos).executeTakeFirstOrThrow()).hash;
 
   beforeAll(async () => {
     const { ctx } = env();
@@ -84,58 +87,64 @@ describeEachBackend('audit chain verification against tampering in the database'
   });
 
   it('names an updated entry (action changed)', async () => {
-    await db().updateTable('audit_log').set({ action: 'nothing.to.see' }).where('seq', '=', 12).execute();
+    await db().updateTable('audit_log').set({ action: 'nothing.to.see' }).where('chain_pos', '=', 12).execute();
     const r = await verifyAuditChain(env().ctx, { batch: 5 });
     expect(r.ok).toBe(false);
-    expect(r.finding).toMatchObject({ kind: 'altered', seq: 12 });
-    expect(r.message).toMatch(/entry 12 was altered/);
+    expect(r.finding).toMatchObject({ kind: 'altered', pos: 12 });
+    expect(r.message).toMatch(/entry 12 \(seq 12\) was altered/);
   });
 
   it('names an updated entry (detail jsonb, person, time)', async () => {
     await db()
       .updateTable('audit_log')
       .set({ detail: JSON.stringify({ i: 999 }) })
-      .where('seq', '=', 20)
+      .where('chain_pos', '=', 20)
       .execute();
-    expect((await verifyAuditChain(env().ctx)).finding).toMatchObject({ kind: 'altered', seq: 20 });
+    expect((await verifyAuditChain(env().ctx)).finding).toMatchObject({ kind: 'altered', pos: 20 });
     await db()
       .updateTable('audit_log')
       .set({ detail: JSON.stringify(snapshot[19]!.detail) })
-      .where('seq', '=', 20)
+      .where('chain_pos', '=', 20)
       .execute();
     await db()
       .updateTable('audit_log')
       .set({ at: new Date(new Date(snapshot[30]!.at).getTime() + 1) })
-      .where('seq', '=', 31)
+      .where('chain_pos', '=', 31)
       .execute();
-    expect((await verifyAuditChain(env().ctx)).finding).toMatchObject({ kind: 'altered', seq: 31 });
+    expect((await verifyAuditChain(env().ctx)).finding).toMatchObject({ kind: 'altered', pos: 31 });
   });
 
   it('names a deleted entry', async () => {
-    await db().deleteFrom('audit_log').where('seq', '=', 17).execute();
+    await db().deleteFrom('audit_log').where('chain_pos', '=', 17).execute();
     const r = await verifyAuditChain(env().ctx, { batch: 4 });
-    expect(r.finding).toMatchObject({ kind: 'missing', seq: 17, count: 1 });
+    expect(r.finding).toMatchObject({ kind: 'missing', pos: 17, count: 1 });
     expect(r.message).toMatch(/entry 17 is missing/);
   });
 
-  it('names a reordering (two entries swap seq)', async () => {
-    await sql`update audit_log set seq = -1 where seq = 25`.execute(db());
-    await sql`update audit_log set seq = 25 where seq = 26`.execute(db());
-    await sql`update audit_log set seq = 26 where seq = -1`.execute(db());
+  it('names a reordering (two entries swap places in the chain)', async () => {
+    await sql`update audit_log set chain_pos = -1 where chain_pos = 25`.execute(db());
+    await sql`update audit_log set chain_pos = 25 where chain_pos = 26`.execute(db());
+    await sql`update audit_log set chain_pos = 26 where chain_pos = -1`.execute(db());
     const r = await verifyAuditChain(env().ctx, { batch: 25 }); // the swap straddles a batch boundary
-    expect(r.finding).toMatchObject({ kind: 'reordered', seq: 25, otherSeq: 26 });
+    expect(r.finding).toMatchObject({ kind: 'reordered', pos: 25, otherPos: 26 });
   });
 
   it('names an inserted entry, even one with a correctly computed hash', async () => {
-    // Make room at seq 15 by renumbering the tail, then forge an entry that links to seq 14 properly.
-    await sql`update audit_log set seq = -seq where seq >= 15`.execute(db());
-    await sql`update audit_log set seq = 1 - seq where seq < 0`.execute(db());
+    // Make room at position 15 by renumbering the tail, then forge an entry that links to position 14 properly.
+    await sql`update audit_log set chain_pos = -chain_pos where chain_pos >= 15`.execute(db());
+    await sql`update audit_log set chain_pos = 1 - chain_pos where chain_pos < 0`.execute(db());
     const prev = await hashAt(14);
-    const forged = { ...auditRowToContent(snapshot[13]!), seq: 15, action: 'override.approve', subjectId: 'forged' };
+    const forged = {
+      ...auditRowToContent(snapshot[13]!),
+      seq: 100_000,
+      action: 'override.approve',
+      subjectId: 'forged',
+    };
     await db()
       .insertInto('audit_log')
       .values({
-        seq: 15,
+        seq: forged.seq,
+        chain_pos: 15,
         at: new Date(forged.at),
         actor_kind: forged.actorKind,
         actor_id: forged.actorId,
@@ -152,7 +161,7 @@ describeEachBackend('audit chain verification against tampering in the database'
       })
       .execute();
     const r = await verifyAuditChain(env().ctx, { batch: 15 });
-    expect(r.finding).toMatchObject({ kind: 'inserted', seq: 15 });
+    expect(r.finding).toMatchObject({ kind: 'inserted', pos: 15 });
   });
 
   it('names a row appended at the end with a made-up hash', async () => {
@@ -161,21 +170,22 @@ describeEachBackend('audit chain verification against tampering in the database'
       .insertInto('audit_log')
       .values({
         ...last,
-        seq: Number(last.seq) + 1,
+        seq: Number(last.seq) + 1000,
+        chain_pos: Number(last.chain_pos) + 1,
         detail: JSON.stringify({ forged: true }),
         prev_hash: last.hash,
         hash: 'f'.repeat(64),
       } as never)
       .execute();
     const r = await verifyAuditChain(env().ctx);
-    expect(r.finding).toMatchObject({ kind: 'altered', seq: Number(last.seq) + 1 });
+    expect(r.finding).toMatchObject({ kind: 'altered', pos: Number(last.chain_pos) + 1 });
   });
 
   it('catches a truncated tail that a signed checkpoint covers', async () => {
-    await db().deleteFrom('audit_log').where('seq', '>', 40).execute();
+    await db().deleteFrom('audit_log').where('chain_pos', '>', 40).execute();
     const r = await verifyAuditChain(env().ctx);
     expect(r.ok).toBe(false);
-    expect(r.finding).toMatchObject({ kind: 'truncated', seq: 41 });
+    expect(r.finding).toMatchObject({ kind: 'truncated', pos: 41 });
   });
 
   it('catches a consistently rewritten prefix through the checkpoint signature', async () => {
@@ -184,18 +194,18 @@ describeEachBackend('audit chain verification against tampering in the database'
     let prev = all[8]!.hash;
     for (const r of all.slice(9)) {
       const content = auditRowToContent(r);
-      if (content.seq === 10) content.purpose = 'registry_maintenance';
+      if (Number(r.chain_pos) === 10) content.purpose = 'registry_maintenance';
       const hash = chainHash(prev, content);
       await db()
         .updateTable('audit_log')
         .set({ purpose: content.purpose, prev_hash: prev, hash })
-        .where('seq', '=', content.seq)
+        .where('chain_pos', '=', r.chain_pos as number)
         .execute();
       prev = hash;
     }
     const r = await verifyAuditChain(env().ctx);
     expect(r.finding?.kind).toBe('checkpoint-mismatch');
-    expect(r.finding?.seq).toBe(Number(checkpoints[0]!.seq));
+    expect(r.finding?.pos).toBe(Number(checkpoints[0]!.seq));
   });
 
   it('refuses a checkpoint whose signature or statement was altered, or a deleted checkpoint', async () => {
@@ -215,5 +225,40 @@ describeEachBackend('audit chain verification against tampering in the database'
     r = await verifyAuditChain(env().ctx);
     expect(r.ok).toBe(false);
     expect(r.checkpoints.problem?.kind).toBe('checkpoint-missing');
+  });
+
+  it('seals entries whose transactions commit out of order, and the chain verifies', async () => {
+    const { ctx } = env();
+    if (ctx.dbKind !== 'postgres') return; // embedded PGlite runs one transaction at a time
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    let appended!: () => void;
+    const started = new Promise<void>((r) => (appended = r));
+    const actor = { kind: 'system' as const, id: 'test' };
+    // A takes its seq first but commits last; B commits in between and is sealed before A exists.
+    const a = ctx.db.transaction().execute(async (trx) => {
+      await appendAudit(trx, ctx.clock.now(), { actor, action: 'test.a', subjectKind: 'x' });
+      appended();
+      await held;
+    });
+    await started;
+    await ctx.db
+      .transaction()
+      .execute((trx) => appendAudit(trx, ctx.clock.now(), { actor, action: 'test.b', subjectKind: 'x' }));
+    expect(await sealAuditChain(ctx)).toBe(1);
+    release();
+    await a;
+    expect(await sealAuditChain(ctx)).toBe(1);
+    const [b, later] = await db()
+      .selectFrom('audit_log')
+      .select(['seq', 'chain_pos', 'action'])
+      .where('action', 'in', ['test.a', 'test.b'])
+      .orderBy('chain_pos')
+      .execute();
+    expect([b!.action, later!.action]).toEqual(['test.b', 'test.a']);
+    expect(Number(later!.seq)).toBeLessThan(Number(b!.seq));
+    const r = await verifyAuditChain(ctx);
+    expect(r.ok, r.message).toBe(true);
+    expect(r.unsealed).toBe(0);
   });
 });

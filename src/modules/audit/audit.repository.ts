@@ -1,9 +1,10 @@
 import { sql, type Transaction } from 'kysely';
-import { chainHash, GENESIS_HASH, type AuditEntryContent } from '../../core/audit/hash-chain.ts';
+import type { AuditEntryContent } from '../../core/audit/hash-chain.ts';
 import type { DB } from '../../platform/database/schema.ts';
 import type { Database } from '../../platform/database/database.ts';
 
-const AUDIT_CHAIN_LOCK = 7_100_001;
+/** Serializes the sealer (one chain head at a time, across processes). */
+export const AUDIT_CHAIN_LOCK = 7_100_001;
 
 export type AuditActor =
   | { kind: 'staff'; id: string; role: string; scope: string }
@@ -23,38 +24,27 @@ export interface AuditInput {
 }
 
 /**
- * Appends one entry to the hash chain. Must run inside the transaction of the write it records,
- * so the entry exists if and only if the write committed. The advisory lock serializes chain appends.
+ * Appends one audit entry. Must run inside the transaction of the write it records, so the entry exists if and only if
+ * the write committed. It takes its seq from a sequence, without any chain-wide lock, so concurrent writes do not queue
+ * behind each other's commits; the sealer (`sealAuditChain`) then links committed entries into the hash chain, in
+ * order, within a fraction of a second.
  */
 export async function appendAudit(trx: Transaction<DB>, at: Date, input: AuditInput): Promise<AuditEntryContent> {
   const [content] = await appendAuditMany(trx, at, [input]);
   return content!;
 }
 
-/**
- * Audits many entries at once (an import, tracing thousands of contacts): the same chain, one entry per input, but one
- * lock, one read of the head and multi-row inserts instead of three statements per entry.
- */
+/** Audits many entries at once (an import, tracing thousands of contacts): multi-row inserts, one entry per input. */
 export async function appendAuditMany(
   trx: Transaction<DB>,
   at: Date,
   inputs: AuditInput[],
 ): Promise<AuditEntryContent[]> {
   if (inputs.length === 0) return [];
-  await sql`select pg_advisory_xact_lock(${AUDIT_CHAIN_LOCK})`.execute(trx);
-  const last = await trx
-    .selectFrom('audit_log')
-    .select(['seq', 'hash'])
-    .orderBy('seq', 'desc')
-    .limit(1)
-    .executeTakeFirst();
-  let seq = last?.seq ?? 0;
-  let prevHash = last?.hash ?? GENESIS_HASH;
-  const contents: AuditEntryContent[] = [];
-  const rows = inputs.map((input) => {
+  const contents: AuditEntryContent[] = inputs.map((input) => {
     const actor = input.actor;
-    const content: AuditEntryContent = {
-      seq: ++seq,
+    return {
+      seq: 0,
       at: at.toISOString(),
       actorKind: actor.kind,
       actorId: actor.id ?? null,
@@ -67,32 +57,36 @@ export async function appendAuditMany(
       purpose: input.purpose ?? null,
       detail: input.detail ?? {},
     };
-    const hash = chainHash(prevHash, content);
-    const row = {
-      seq: content.seq,
-      at,
-      actor_kind: content.actorKind,
-      actor_id: content.actorId,
-      actor_role: content.actorRole,
-      actor_scope: content.actorScope,
-      action: content.action,
-      subject_kind: content.subjectKind,
-      subject_id: content.subjectId,
-      person_id: content.personId,
-      purpose: content.purpose,
-      detail: JSON.stringify(content.detail),
-      prev_hash: prevHash,
-      hash,
-    };
-    prevHash = hash;
-    contents.push(content);
-    return row;
   });
-  for (let i = 0; i < rows.length; i += 500)
-    await trx
+  for (let i = 0; i < contents.length; i += 500) {
+    const chunk = contents.slice(i, i + 500);
+    const seqs = await trx
       .insertInto('audit_log')
-      .values(rows.slice(i, i + 500))
+      .values(
+        chunk.map((c) => ({
+          seq: sql<number>`nextval('audit_log_seq_gen')`,
+          at,
+          actor_kind: c.actorKind,
+          actor_id: c.actorId,
+          actor_role: c.actorRole,
+          actor_scope: c.actorScope,
+          action: c.action,
+          subject_kind: c.subjectKind,
+          subject_id: c.subjectId,
+          person_id: c.personId,
+          purpose: c.purpose,
+          detail: JSON.stringify(c.detail),
+          // Empty until sealed into the chain.
+          prev_hash: '',
+          hash: '',
+        })),
+      )
+      .returning('seq')
       .execute();
+    // nextval runs row by row, so the ascending seqs belong to the rows in order.
+    const sorted = seqs.map((r) => Number(r.seq)).sort((a, b) => a - b);
+    chunk.forEach((c, k) => (c.seq = sorted[k] as number));
+  }
   return contents;
 }
 

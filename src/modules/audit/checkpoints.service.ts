@@ -6,12 +6,11 @@ import {
   signCheckpoint,
   type CheckpointStatement,
 } from '../../core/audit/checkpoint.ts';
-import { GENESIS_ANCHOR, type ChainAnchor } from '../../core/audit/chain-verifier.ts';
 import type { AppContext } from '../../platform/context.ts';
 import { auditSigningKey } from './audit-keys.ts';
+import { sealAuditChain } from './sealer.ts';
 
 const CHECKPOINT_LOCK = 7_100_002;
-const BASE_SETTING = 'audit_chain_base';
 
 export interface StoredCheckpoint {
   id: number;
@@ -27,13 +26,16 @@ export async function createCheckpoint(ctx: AppContext): Promise<StoredCheckpoin
   // Fetch (or create) the key first: creating one appends an audit entry, which must land before the head is read.
   const key = await auditSigningKey(ctx);
   if (!key) return null;
+  // A checkpoint signs the sealed head: seal what has been committed so far.
+  await sealAuditChain(ctx);
   const now = ctx.clock.now();
   return ctx.db.transaction().execute(async (trx) => {
     await sql`select pg_advisory_xact_lock(${CHECKPOINT_LOCK})`.execute(trx);
     const head = await trx
       .selectFrom('audit_log')
-      .select(['seq', 'hash'])
-      .orderBy('seq', 'desc')
+      .select(['chain_pos as seq', 'hash'])
+      .where('chain_pos', 'is not', null)
+      .orderBy('chain_pos', 'desc')
       .limit(1)
       .executeTakeFirst();
     if (!head) return null;
@@ -98,16 +100,4 @@ export async function latestCheckpoint(ctx: AppContext): Promise<StoredCheckpoin
     : null;
 }
 
-/** Where the stored chain begins: genesis, or the checkpointed entry up to which retention removed the prefix. */
-export async function chainBase(ctx: AppContext): Promise<ChainAnchor & { certificateId: string | null }> {
-  const row = await ctx.db.selectFrom('settings').select('value').where('key', '=', BASE_SETTING).executeTakeFirst();
-  if (!row) return { ...GENESIS_ANCHOR, certificateId: null };
-  const v = (typeof row.value === 'string' ? JSON.parse(row.value) : row.value) as {
-    seq: number;
-    hash: string;
-    certificateId: string | null;
-  };
-  return { seq: Number(v.seq), hash: v.hash, certificateId: v.certificateId ?? null };
-}
-
-export const CHAIN_BASE_SETTING = BASE_SETTING;
+export { CHAIN_BASE_SETTING, chainBase } from './chain-base.ts';

@@ -4,8 +4,10 @@ import { verifyCheckpoints, type CheckpointProblem } from '../../core/audit/chec
 import type { AppContext } from '../../platform/context.ts';
 import { auditKeyLookup } from './audit-keys.ts';
 import { chainBase, listCheckpoints } from './checkpoints.service.ts';
+import { sealAuditChain, unsealedCount } from './sealer.ts';
 
 interface VerifyRow {
+  chain_pos: number | string;
   seq: number | string;
   at: string;
   actor_kind: string;
@@ -27,6 +29,8 @@ export interface VerifyReport {
   entries: number;
   head: { seq: number; hash: string };
   base: { seq: number; certificateId: string | null };
+  /** Committed entries not yet in the chain (normally none: the sealer runs every quarter second). */
+  unsealed: number;
   checkpoints: { count: number; latestSeq: number | null; problem: CheckpointProblem | null };
   finding: ChainFinding | null;
   /** One line for a human, naming the first problem. */
@@ -40,20 +44,24 @@ export interface VerifyReport {
  */
 export async function verifyAuditChain(
   ctx: AppContext,
-  opts: { batch?: number; onProgress?: (done: number, total: number) => void } = {},
+  opts: { batch?: number; onProgress?: (done: number, total: number) => void; seal?: boolean } = {},
 ): Promise<VerifyReport> {
   const t0 = performance.now();
   const batch = opts.batch ?? 10_000;
+  // Committed entries not yet linked into the chain are sealed first (unless asked not to touch anything).
+  if (opts.seal !== false) await sealAuditChain(ctx);
+  const unsealed = await unsealedCount(ctx);
   const keyFor = await auditKeyLookup(ctx);
   const checkpoints = await listCheckpoints(ctx);
   const cpProblem = verifyCheckpoints(checkpoints, keyFor);
-  const base = await chainBase(ctx);
+  const base = await chainBase(ctx.db);
   const latestSeq = checkpoints.at(-1)?.statement.seq ?? null;
   const report = (finding: ChainFinding | null, v: ChainVerifier | null, message: string): VerifyReport => ({
     ok: finding === null && cpProblem === null,
     entries: v?.verified ?? 0,
     head: { seq: v?.lastSeq ?? base.seq, hash: v?.lastHash ?? base.hash },
     base: { seq: base.seq, certificateId: base.certificateId },
+    unsealed,
     checkpoints: { count: checkpoints.length, latestSeq, problem: cpProblem },
     finding,
     message,
@@ -74,7 +82,7 @@ export async function verifyAuditChain(
     return report(
       {
         kind: 'missing',
-        seq: 1,
+        pos: 1,
         count: base.seq,
         message: `entries 1…${base.seq} were removed without a matching signed checkpoint`,
       },
@@ -88,26 +96,27 @@ export async function verifyAuditChain(
   );
   const max = await ctx.db
     .selectFrom('audit_log')
-    .select((eb) => eb.fn.max('seq').as('m'))
+    .select((eb) => eb.fn.max('chain_pos').as('m'))
     .executeTakeFirst();
   const total = Math.max(0, Number(max?.m ?? base.seq) - base.seq);
   // Keyset batches, each fetched while the previous one is being hashed (on the server, a second connection works
   // in parallel). Time and detail come as text: the chain hashes the ISO time and canonical JSON anyway.
   const fetch = (after: number) =>
     sql<VerifyRow>`
-      select seq, to_char(at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as at, actor_kind, actor_id,
+      select chain_pos, seq, to_char(at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as at, actor_kind, actor_id,
         actor_role, actor_scope, action, subject_kind, subject_id, person_id::text as person_id, purpose,
         detail::text as detail, prev_hash, hash
-      from audit_log where seq > ${after} order by seq limit ${batch}`
+      from audit_log where chain_pos > ${after} order by chain_pos limit ${batch}`
       .execute(ctx.db)
       .then((r) => r.rows);
   let seen = 0;
   let pending: Promise<VerifyRow[]> | null = fetch(-1);
   while (pending) {
     const rows: VerifyRow[] = await pending;
-    pending = rows.length === batch ? fetch(Number((rows[rows.length - 1] as VerifyRow).seq)) : null;
+    pending = rows.length === batch ? fetch(Number((rows[rows.length - 1] as VerifyRow).chain_pos)) : null;
     for (const r of rows) {
       const entry = {
+        pos: Number(r.chain_pos),
         seq: Number(r.seq),
         at: r.at,
         actorKind: r.actor_kind,

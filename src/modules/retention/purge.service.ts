@@ -188,11 +188,11 @@ async function purgeAuditPrefix(
   opts: { dryRun: boolean; trigger: string; actor: AuditActor },
   key: Awaited<ReturnType<typeof auditSigningKey>>,
 ): Promise<CategoryReport> {
-  const start = await chainBase(ctx);
+  const start = await chainBase(ctx.db);
   const cp = await sql<{ seq: number; head_hash: string }>`
     select c.seq, c.head_hash from audit_checkpoints c
     where c.seq > ${start.seq}
-      and (select a.at from audit_log a where a.seq = c.seq) <= ${cutoff}
+      and (select a.at from audit_log a where a.chain_pos = c.seq) <= ${cutoff}
     order by c.seq desc limit 1`.execute(ctx.db);
   const target = cp.rows[0];
   if (!target) return { ...base, note: 'no signed checkpoint older than the retention period yet' };
@@ -201,26 +201,26 @@ async function purgeAuditPrefix(
     return { ...base, note: `more than ${PER_RUN} entries due: purge the older part first` };
   const rows = await ctx.db
     .selectFrom('audit_log')
-    .select(['seq', 'at'])
-    .where('seq', '>', start.seq)
-    .where('seq', '<=', upTo)
-    .orderBy('seq')
+    .select(['chain_pos', 'at'])
+    .where('chain_pos', '>', start.seq)
+    .where('chain_pos', '<=', upTo)
+    .orderBy('chain_pos')
     .execute();
-  const go: Candidate[] = rows.map((r) => ({ id: `audit:${r.seq}`, at: new Date(r.at), personId: null }));
+  const go: Candidate[] = rows.map((r) => ({ id: `audit:${r.chain_pos}`, at: new Date(r.at), personId: null }));
   const entry: CategoryReport = { ...base, due: go.length, range: rangeOf(go) };
   if (opts.dryRun || !key || go.length === 0) return entry;
   entry.certificate = await ctx.db.transaction().execute(async (trx) => {
     const r = await trx
       .deleteFrom('audit_log')
-      .where('seq', '>', start.seq)
-      .where('seq', '<=', upTo)
+      .where('chain_pos', '>', start.seq)
+      .where('chain_pos', '<=', upTo)
       .executeTakeFirst();
     entry.deleted = Number(r.numDeletedRows);
     const cert = await certifyDeletionTx(trx, ctx.clock.now(), key, {
       category: 'audit_entries',
       ids: go.map((c) => c.id),
       times: go.map((c) => c.at),
-      basis: `retention period of ${base.retentionDays} days for audit entries; chain now starts after signed checkpoint at seq ${upTo}`,
+      basis: `retention period of ${base.retentionDays} days for audit entries; chain now starts after the signed checkpoint at position ${upTo}`,
       trigger: opts.trigger,
     });
     await trx

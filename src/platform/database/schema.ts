@@ -269,132 +269,6 @@ export interface DB {
   notifications: NotificationsTable;
 }
 
-// --- accountability (20261129T110000_accountability) ---
-export interface AuditCheckpointsTable {
-  id: Generated<number>;
-  seq: number;
-  head_hash: string;
-  signed_at: Timestamp;
-  prev_checkpoint_hash: string;
-  jurisdiction_id: string;
-  kid: string;
-  alg: string;
-  payload: string;
-  signature: string;
-}
-
-export interface EmergenciesTable {
-  id: string;
-  jurisdiction_id: string;
-  title: string;
-  legal_basis: string;
-  starts_at: Timestamp;
-  ends_at: Timestamp;
-  declared_by: string;
-  declared_at: Timestamp;
-  renews_id: string | null;
-  terminated_at: Timestamp | null;
-  terminated_by: string | null;
-  termination_reason: string | null;
-}
-
-export interface AppealsTable {
-  id: string;
-  person_id: string;
-  subject_kind: 'fact' | 'status';
-  fact_id: string | null;
-  contested_fact_ids: Json<string[]>;
-  status_snapshot: Json<Record<string, unknown>> | null;
-  statement: string;
-  created_at: Timestamp;
-  deadline_at: Timestamp;
-  reviewer_id: string | null;
-  assigned_at: Timestamp | null;
-  state: 'open' | 'upheld' | 'rejected';
-  decided_at: Timestamp | null;
-  decided_by: string | null;
-  decision_reasons: string | null;
-  withdrawn_fact_ids: Json<string[]> | null;
-}
-
-export interface AnomalyFlagsTable {
-  id: string;
-  detector: string;
-  dedup_key: string;
-  severity: 'low' | 'medium' | 'high';
-  summary: string;
-  evidence: Json<Record<string, unknown>>;
-  subject_count: number;
-  first_event_at: Timestamp | null;
-  trigger_event_at: Timestamp | null;
-  detected_at: Timestamp;
-  updated_at: Timestamp;
-  state: 'open' | 'resolved';
-  resolved_at: Timestamp | null;
-  resolved_by: string | null;
-  resolution_note: string | null;
-}
-
-export interface DeletionCertificatesTable {
-  id: string;
-  category: string;
-  record_count: number;
-  range_from: Timestamp | null;
-  range_to: Timestamp | null;
-  merkle_root: string;
-  body: string;
-  body_hash: string;
-  kid: string;
-  signature: string;
-  issued_at: Timestamp;
-  trigger: string;
-  countersigned_by: string | null;
-  countersigned_at: Timestamp | null;
-  countersignature: string | null;
-}
-
-export interface DataRequestsTable {
-  id: string;
-  person_id: string;
-  kind: 'export' | 'deletion';
-  created_at: Timestamp;
-  completed_at: Timestamp | null;
-  result: Json<Record<string, unknown>> | null;
-}
-
-export interface ExportRequestsTable {
-  id: string;
-  kind: string;
-  jurisdiction_id: string | null;
-  reason: string;
-  requested_by: string;
-  requested_at: Timestamp;
-  expires_at: Timestamp;
-  decision: 'approved' | 'rejected' | null;
-  decided_by: string | null;
-  decided_at: Timestamp | null;
-  decision_note: string | null;
-  downloaded_at: Timestamp | null;
-}
-
-export interface StatusDailyCountsTable {
-  day: ColumnType<string, string, string>;
-  jurisdiction_id: string;
-  color: string;
-  count: number;
-}
-
-export interface DB {
-  audit_checkpoints: AuditCheckpointsTable;
-  emergencies: EmergenciesTable;
-  appeals: AppealsTable;
-  anomaly_flags: AnomalyFlagsTable;
-  deletion_certificates: DeletionCertificatesTable;
-  data_requests: DataRequestsTable;
-  export_requests: ExportRequestsTable;
-  status_daily_counts: StatusDailyCountsTable;
-}
-
 // --- grid operations (20261129T100000_grid_operations) ---
 export interface IncidentCategoryVersionsTable {
   version: number;
@@ -677,4 +551,135 @@ export interface DB {
   followups: FollowupsTable;
   followup_days: FollowupDaysTable;
   checkins: CheckinsTable;
+}
+
+// --- accountability (20261129T110000_accountability) ---
+export interface AuditCheckpointsTable {
+  id: Generated<number>;
+  seq: number;
+  head_hash: string;
+  signed_at: Timestamp;
+  prev_checkpoint_hash: string;
+  jurisdiction_id: string;
+  kid: string;
+  alg: string;
+  payload: string;
+  signature: string;
+}
+
+export interface EmergenciesTable {
+  id: string;
+  jurisdiction_id: string;
+  title: string;
+  legal_basis: string;
+  starts_at: Timestamp;
+  ends_at: Timestamp;
+  declared_by: string;
+  declared_at: Timestamp;
+  renews_id: string | null;
+  terminated_at: Timestamp | null;
+  terminated_by: string | null;
+  termination_reason: string | null;
+}
+
+export interface AppealsTable {
+  id: string;
+  person_id: string;
+  subject_kind: 'fact' | 'status';
+  fact_id: string | null;
+  contested_fact_ids: Json<string[]>;
+  status_snapshot: Json<Record<string, unknown>> | null;
+  statement: string;
+  created_at: Timestamp;
+  deadline_at: Timestamp;
+  reviewer_id: string | null;
+  assigned_at: Timestamp | null;
+  state: 'open' | 'upheld' | 'rejected';
+  decided_at: Timestamp | null;
+  decided_by: string | null;
+  decision_reasons: string | null;
+  withdrawn_fact_ids: Json<string[]> | null;
+}
+
+export interface AnomalyFlagsTable {
+  id: string;
+  detector: string;
+  dedup_key: string;
+  severity: 'low' | 'medium' | 'high';
+  summary: string;
+  evidence: Json<Record<string, unknown>>;
+  subject_count: number;
+  first_event_at: Timestamp | null;
+  trigger_event_at: Timestamp | null;
+  detected_at: Timestamp;
+  updated_at: Timestamp;
+  state: 'open' | 'resolved';
+  resolved_at: Timestamp | null;
+  resolved_by: string | null;
+  resolution_note: string | null;
+}
+
+export interface DeletionCertificatesTable {
+  id: string;
+  category: string;
+  record_count: number;
+  range_from: Timestamp | null;
+  range_to: Timestamp | null;
+  merkle_root: string;
+  body: string;
+  body_hash: string;
+  kid: string;
+  signature: string;
+  issued_at: Timestamp;
+  trigger: string;
+  countersigned_by: string | null;
+  countersigned_at: Timestamp | null;
+  countersignature: string | null;
+}
+
+export interface DataRequestsTable {
+  id: string;
+  person_id: string;
+  kind: 'export' | 'deletion';
+  created_at: Timestamp;
+  completed_at: Timestamp | null;
+  result: Json<Record<string, unknown>> | null;
+}
+
+export interface ExportRequestsTable {
+  id: string;
+  kind: string;
+  jurisdiction_id: string | null;
+  reason: string;
+  requested_by: string;
+  requested_at: Timestamp;
+  expires_at: Timestamp;
+  decision: 'approved' | 'rejected' | null;
+  decided_by: string | null;
+  decided_at: Timestamp | null;
+  decision_note: string | null;
+  downloaded_at: Timestamp | null;
+}
+
+export interface StatusDailyCountsTable {
+  day: ColumnType<string, string, string>;
+  jurisdiction_id: string;
+  color: string;
+  count: number;
+}
+
+/** Position in the hash chain, set when the entry is sealed (20261129T120000_audit_sealing). */
+export interface AuditLogTable {
+  chain_pos: ColumnType<number | null, number | null | undefined, number | null>;
+}
+
+export interface DB {
+  audit_checkpoints: AuditCheckpointsTable;
+  emergencies: EmergenciesTable;
+  appeals: AppealsTable;
+  anomaly_flags: AnomalyFlagsTable;
+  deletion_certificates: DeletionCertificatesTable;
+  data_requests: DataRequestsTable;
+  export_requests: ExportRequestsTable;
+  status_daily_counts: StatusDailyCountsTable;
 }

@@ -9,8 +9,8 @@ import { statusRoutes } from '../../modules/status/status.routes.ts';
 import { codeRoutes } from '../../modules/codes/codes.routes.ts';
 import { accountabilityRoutes } from '../../modules/accountability/accountability.routes.ts';
 import { statsRoutes } from '../../modules/stats/stats.routes.ts';
-import { gridOperationsRoutes } from '../../modules/incidents/grid-operations.routes.ts';
 import { scanRoutes } from '../../modules/scans/scans.routes.ts';
+import { gridOperationsRoutes } from '../../modules/incidents/grid-operations.routes.ts';
 import { labRoutes } from '../../modules/labs/labs.routes.ts';
 import { caseRoutes } from '../../modules/cases/cases.routes.ts';
 import { followupRoutes } from '../../modules/followup/followup.routes.ts';
@@ -27,8 +27,8 @@ export const routeModules: RouteModule[] = [
   codeRoutes,
   accountabilityRoutes,
   statsRoutes,
-  gridOperationsRoutes,
   scanRoutes,
+  gridOperationsRoutes,
   labRoutes,
   caseRoutes,
   followupRoutes,
