@@ -15,8 +15,6 @@ import { useLanguage } from '../../i18n/format.ts';
 import { fromLocalInput, toLocalInput } from './format.ts';
 import { useLoad } from './useLoad.ts';
 
-const HOUR = 3_600_000;
-
 /** Risk places and areas: what is designated now (public), designating one with its cases, and lifting one early. */
 export function RiskAreas() {
   const { t } = useTranslation();
@@ -132,11 +130,11 @@ function RiskRow({ area: a, lang, onChanged }: { area: RiskArea; lang: 'en' | 'z
 function DesignateForm({ onDone }: { onDone: () => void }) {
   const { t } = useTranslation();
   const lang = useLanguage();
-  const now = Date.now();
   const [kind, setKind] = useState<AreaKind>('grid');
   const [areaId, setAreaId] = useState('');
-  const [from, setFrom] = useState(() => toLocalInput(new Date(now - 48 * HOUR)));
-  const [until, setUntil] = useState(() => toLocalInput(new Date(now)));
+  // No default window: everyone who scanned in the area during it gets an exposure, so the officer sets it.
+  const [from, setFrom] = useState('');
+  const [until, setUntil] = useState('');
   const [expires, setExpires] = useState('');
   const [note, setNote] = useState('');
   const [caseIds, setCaseIds] = useState<ReadonlySet<string>>(new Set());
@@ -189,7 +187,14 @@ function DesignateForm({ onDone }: { onDone: () => void }) {
         </div>
         <div className="hd-field">
           <label htmlFor="hd-from">{t('healthDesk.risk.from')}</label>
-          <input id="hd-from" type="datetime-local" value={from} onChange={(e) => setFrom(e.target.value)} required />
+          <input
+            id="hd-from"
+            type="datetime-local"
+            max={toLocalInput(new Date())}
+            value={from}
+            onChange={(e) => setFrom(e.target.value)}
+            required
+          />
         </div>
         <div className="hd-field">
           <label htmlFor="hd-until">{t('healthDesk.risk.untilLabel')}</label>
@@ -241,7 +246,7 @@ function DesignateForm({ onDone }: { onDone: () => void }) {
           <button
             type="submit"
             className="btn btn-primary"
-            disabled={!areaId.trim() || caseIds.size === 0 || note.trim().length < 3}
+            disabled={!areaId.trim() || !from || !until || caseIds.size === 0 || note.trim().length < 3}
           >
             {t('healthDesk.risk.designate')}
           </button>
