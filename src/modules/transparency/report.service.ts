@@ -9,6 +9,13 @@ import { currentStatusCounts } from './status-counts.ts';
 
 const HOUR = 3600_000;
 
+/** A `date` column as YYYY-MM-DD, whether the driver returns text or a Date at local midnight. */
+function dayText(v: unknown): string {
+  if (!(v instanceof Date)) return String(v).slice(0, 10);
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${v.getFullYear()}-${pad(v.getMonth() + 1)}-${pad(v.getDate())}`;
+}
+
 function median(xs: number[]): number | null {
   if (xs.length === 0) return null;
   const s = [...xs].sort((a, b) => a - b);
@@ -113,11 +120,11 @@ export async function transparencyReport(ctx: AppContext, opts: { days?: number 
       ),
       daily: suppressSmallCounts(
         daily.map((d) => ({
-          day: String(d.day).slice(0, 10),
+          day: dayText(d.day),
           jurisdictionId: d.jurisdiction_id,
           color: d.color,
           count: d.count,
-          group: `${String(d.day).slice(0, 10)}/${d.jurisdiction_id}`,
+          group: `${dayText(d.day)}/${d.jurisdiction_id}`,
         })),
       ).map(({ group: _g, ...c }) => c),
     },

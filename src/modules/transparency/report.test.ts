@@ -69,6 +69,8 @@ describeEachBackend('public transparency report', (env) => {
     expect(t.ruleSets[0]).toMatchObject({ id: 'default', version: 1 });
     expect(t.emergencies[0]).toMatchObject({ jurisdictionId: '990100', inForce: true });
     expect(t.statuses.daily.length).toBeGreaterThan(0);
+    // Days are calendar dates (the database driver may hand a date column back as a Date object).
+    for (const d of t.statuses.daily as Array<{ day: string }>) expect(d.day).toMatch(/^\d{4}-\d{2}-\d{2}$/);
   });
 
   it('withholds counts from 1 to 4, and a second count where the first could be derived', async () => {

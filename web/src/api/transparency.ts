@@ -3,17 +3,21 @@ import type { CertificateSummary } from './certificates.ts';
 import type { Emergency } from './emergencies.ts';
 
 /** A published count: null when withheld (small counts, and one more per group where it could be derived). */
-export type Published = number | null;
+export type Count = number | null;
+export interface Published {
+  count: Count;
+  suppressed: boolean;
+}
 export type Color = 'green' | 'yellow' | 'red';
 
 export interface TransparencyReport {
   generatedAt: string;
   suppression: { smallCountsUpTo: number; note: string };
   statuses: {
-    current: Array<{ jurisdictionId: string; color: Color; count: Published }>;
-    daily: Array<{ day: string; jurisdictionId: string; color: Color; count: Published }>;
+    current: Array<{ jurisdictionId: string; color: Color; count: Count; suppressed: boolean }>;
+    daily: Array<{ day: string; jurisdictionId: string; color: Color; count: Count; suppressed: boolean }>;
   };
-  facts: Array<{ kind: string; source: string | null; withdrawn: boolean; count: Published }>;
+  facts: Array<{ kind: string; source: string | null; withdrawn: boolean; count: Count; suppressed: boolean }>;
   overrides: {
     proposed: Published;
     approved: Published;

@@ -24,9 +24,9 @@ interface Props {
 }
 
 const ROW_H = 28;
-const LABEL_W = 180;
-const BAR_W = 420;
-const VALUE_W = 90;
+const LABEL_W = 150;
+const BAR_W = 300;
+const VALUE_W = 70;
 
 /**
  * Horizontal stacked bars in plain SVG. Each segment carries its number as data and text; a withheld count takes a
@@ -38,11 +38,14 @@ export function BarChart({ title, rows, format, withheldLabel, testId }: Props) 
   const max = Math.max(1, ...totals);
   const width = LABEL_W + BAR_W + VALUE_W;
   const height = Math.max(ROW_H, rows.length * ROW_H) + 4;
-  const legend = [...new Map(rows.flatMap((r) => r.segments.map((s) => [s.key, s] as const))).values()];
+  // A legend only where bars are split: single-segment rows are named by their own label.
+  const legend = rows.some((r) => r.segments.length > 1)
+    ? [...new Map(rows.flatMap((r) => r.segments.map((s) => [s.key, s] as const))).values()]
+    : [];
   return (
     <figure className="chart" data-testid={testId}>
       <figcaption id={`${id}-t`}>{title}</figcaption>
-      {legend.length > 1 ? (
+      {legend.length > 0 ? (
         <ul className="chart-legend">
           {legend.map((s) => (
             <li key={s.key}>

@@ -1,7 +1,13 @@
 import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { getJurisdiction } from '../../api/geo.ts';
-import { getTransparencyReport, type Color, type Published, type TransparencyReport } from '../../api/transparency.ts';
+import {
+  getTransparencyReport,
+  type Color,
+  type Count,
+  type Published,
+  type TransparencyReport,
+} from '../../api/transparency.ts';
 import type { Names } from '../../api/types.ts';
 import { BarChart, type BarRow } from '../../components/charts/BarChart.tsx';
 import { LineChart } from '../../components/charts/LineChart.tsx';
@@ -18,7 +24,12 @@ export const COLOR_FILL: Record<Color, string> = { green: '#1a7f37', yellow: '#d
 const PERIODS = [30, 90, 365] as const;
 const PALETTE = ['#0a58ca', '#8250df', '#1a7f37', '#bc4c00', '#6e7781', '#d4a72c', '#cf222e', '#116329'];
 
-const sumPublished = (xs: readonly Published[]): Published => {
+const dayLabel = (day: string, lang: string) =>
+  new Intl.DateTimeFormat(lang, { month: 'short', day: 'numeric', timeZone: 'UTC' }).format(
+    new Date(`${day}T00:00:00Z`),
+  );
+
+const sumPublished = (xs: readonly Count[]): Count => {
   const known = xs.filter((x): x is number => x !== null);
   return known.length === 0 && xs.length > 0 ? null : known.reduce((a, b) => a + b, 0);
 };
@@ -71,7 +82,7 @@ export default function TransparencyPage() {
   const fmt = (n: number) => formatNumber(n, lang);
   const withheld = t('oversightDesk.transparency.withheld');
   const jName = (id: string) => (names[id] ? nameIn(names[id], lang) : id);
-  const pub = (n: Published) => (n === null ? withheld : fmt(n));
+  const pub = (n: Published) => (n.count === null ? withheld : fmt(n.count));
 
   const charts = useMemo(() => {
     if (!report) return null;
@@ -149,7 +160,7 @@ export default function TransparencyPage() {
                 <LineChart
                   testId="chart-status-time"
                   title={t('oversightDesk.transparency.statusOverTime')}
-                  xLabels={charts.dayList}
+                  xLabels={charts.dayList.map((d) => dayLabel(d, lang))}
                   series={charts.overTime.map((s) => ({
                     key: s.color,
                     label: t(`color.${s.color}`),
@@ -206,7 +217,7 @@ export default function TransparencyPage() {
                 rows={(['approved', 'rejected', 'pending'] as const).map((k) => ({
                   key: k,
                   label: t(`oversightDesk.transparency.outcome.${k}`),
-                  segments: [{ key: k, label: k, color: '#0a58ca', value: report.overrides[k] }],
+                  segments: [{ key: k, label: k, color: '#0a58ca', value: report.overrides[k].count }],
                 }))}
                 format={fmt}
                 withheldLabel={withheld}
@@ -236,7 +247,7 @@ export default function TransparencyPage() {
                   (k) => ({
                     key: k,
                     label: t(`oversightDesk.transparency.appeal.${k}`),
-                    segments: [{ key: k, label: k, color: '#8250df', value: report.appeals[k] }],
+                    segments: [{ key: k, label: k, color: '#8250df', value: report.appeals[k].count }],
                   }),
                 )}
                 format={fmt}
@@ -264,12 +275,12 @@ export default function TransparencyPage() {
                   key: d.detector,
                   label: labelOf('oversightDesk.detector', d.detector),
                   segments: [
-                    { key: 'open', label: t('oversightDesk.transparency.open'), color: '#cf222e', value: d.open },
+                    { key: 'open', label: t('oversightDesk.transparency.open'), color: '#cf222e', value: d.open.count },
                     {
                       key: 'resolved',
                       label: t('oversightDesk.transparency.resolved'),
                       color: '#1a7f37',
-                      value: d.resolved,
+                      value: d.resolved.count,
                     },
                   ],
                 }))}
@@ -296,7 +307,7 @@ export default function TransparencyPage() {
                   <thead>
                     <tr>
                       <th scope="col">{t('oversightDesk.emergencies.titleCol')}</th>
-                      <th scope="col">{t('oversightDesk.emergencies.scope')}</th>
+                      <th scope="col">{t('oversightDesk.transparency.scope')}</th>
                       <th scope="col">{t('oversightDesk.emergencies.state')}</th>
                       <th scope="col">{t('oversightDesk.emergencies.period')}</th>
                       <th scope="col">{t('oversightDesk.emergencies.legalBasis')}</th>
