@@ -42,3 +42,6 @@ export async function assignIncident(
  * Overdue incidents also escalate by themselves, level by level (the `escalationLevel` the list shows).
  */
 export const escalateIncident = (id: string, reason: string) => actOnIncident(id, { type: 'park', reason });
+
+/** Takes an escalated (parked) incident off the ledger: back to where it was, with a fresh handling limit. */
+export const resumeIncident = (id: string) => actOnIncident(id, { type: 'resume' });

@@ -23,6 +23,7 @@ import { metricById } from './metrics.ts';
 import { useContextGrids, type View } from './useContextGrids.ts';
 import { useAreaStats } from './useAreaStats.ts';
 import { useFocus } from './useFocus.ts';
+import { useGridFigures } from './useGridFigures.ts';
 import { useGridIndex } from './useGridIndex.ts';
 import './command.css';
 
@@ -60,13 +61,19 @@ export default function CommandCenter() {
   }, []);
   const statusStats = useAreaStats(shown && mayReadStats(principal) ? shown.focus.id : null, statusRevision);
   const stats = statusStats.figures;
+  // Zoomed in above a community, a status metric colours each drawn grid by its own figure.
+  const gridFigures = useGridFigures(
+    context.parentsKey,
+    metric.needsGridFigures && !!shown && !shown.isLeaf && mayReadStats(principal),
+    statusRevision,
+  );
   const [thresholds, setThresholds] = useState<Record<string, number | null>>({});
 
   useEffect(() => setSelectedGrid(null), [focusId]);
 
   const input = useMemo(
-    () => ({ areas: shown?.areas ?? NO_AREAS, grids, gridIndex, stats }),
-    [shown, grids, gridIndex, stats],
+    () => ({ areas: shown?.areas ?? NO_AREAS, grids, gridIndex, stats, gridFigures: gridFigures.figures }),
+    [shown, grids, gridIndex, stats, gridFigures.figures],
   );
   const areaValues = useMemo(() => (shown && !shown.isLeaf ? metric.areas(input) : null), [metric, input, shown]);
   const gridValues = useMemo(() => metric.grids(input), [metric, input]);
@@ -109,8 +116,8 @@ export default function CommandCenter() {
         ) : null}
         <LiveClock />
       </div>
-      {error || index.error || context.error || statusStats.error ? (
-        <ProblemAlert error={error ?? index.error ?? context.error ?? statusStats.error} />
+      {error || index.error || context.error || statusStats.error || gridFigures.error ? (
+        <ProblemAlert error={error ?? index.error ?? context.error ?? statusStats.error ?? gridFigures.error} />
       ) : null}
       {outOfScope ? (
         <div className="problem" role="alert">

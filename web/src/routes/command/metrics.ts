@@ -1,6 +1,7 @@
 import type { GridFeature, JurisdictionFeature } from '../../api/types.ts';
 import type { PaletteId } from './map/choropleth-scale.ts';
 import type { StatusFigures, StatusMetric } from './useAreaStats.ts';
+import { gridFigure, type GridFigures } from './useGridFigures.ts';
 
 export type Values = Record<string, number>;
 
@@ -12,6 +13,8 @@ export interface MetricInput {
   gridIndex: readonly GridFeature[] | null;
   /** Status figures per child of the focus from /stats/areas; null until loaded or when the role may not read them. */
   stats: StatusFigures | null;
+  /** Status figures per drawn grid when zoomed in above a community (GET /stats/grids); null otherwise. */
+  gridFigures: GridFigures | null;
 }
 
 /** A figure the map can colour by; `areas`/`grids` return null where the figure has no meaning. */
@@ -20,6 +23,8 @@ export interface Metric {
   palette: PaletteId;
   unit: 'count' | 'm2';
   needsGridIndex: boolean;
+  /** Whether zoomed-in grids above a community need per-grid figures from the server. */
+  needsGridFigures: boolean;
   areas(input: MetricInput): Values | null;
   grids(input: MetricInput): Values | null;
 }
@@ -72,11 +77,17 @@ function statusMetric(id: string, server: StatusMetric): Metric {
     palette: 'heat',
     unit: 'count',
     needsGridIndex: false,
+    needsGridFigures: true,
     areas: ({ stats }) => (stats && stats.level !== 'grid' ? stats.byMetric[server] : null),
-    grids: ({ stats, grids }) => {
-      if (!stats || stats.level !== 'grid') return null;
-      const byCode = stats.byMetric[server];
-      return byId(grids, (g) => byCode[g.properties.code] ?? 0);
+    grids: ({ stats, grids, gridFigures }) => {
+      if (stats && stats.level === 'grid') {
+        const byCode = stats.byMetric[server];
+        return byId(grids, (g) => byCode[g.properties.code] ?? 0);
+      }
+      // Zoomed in above a community: each drawn grid's own figure, once its area's figures have arrived.
+      if (!gridFigures || grids.length === 0) return null;
+      const out = byId(grids, (g) => gridFigure(gridFigures, server, g.properties.code));
+      return Object.keys(out).length > 0 ? out : null;
     },
   };
 }
@@ -87,6 +98,7 @@ export const METRICS: readonly Metric[] = [
     palette: 'blue',
     unit: 'count',
     needsGridIndex: true,
+    needsGridFigures: false,
     areas: ({ areas, gridIndex }) =>
       gridIndex
         ? aggregateToAreas(
@@ -101,6 +113,7 @@ export const METRICS: readonly Metric[] = [
     palette: 'blue',
     unit: 'm2',
     needsGridIndex: false,
+    needsGridFigures: false,
     areas: ({ areas }) => byId(areas, (f) => f.properties.areaM2),
     grids: ({ grids }) => (grids.length ? byId(grids, (f) => f.properties.areaM2) : null),
   },

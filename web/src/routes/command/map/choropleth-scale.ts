@@ -24,13 +24,17 @@ export function percentile(sorted: readonly number[], p: number): number | null 
 }
 
 /**
- * Without an operator's choice, the top decile stands out. With no spread nothing does: a flat map
- * flashing everywhere would say nothing.
+ * Without an operator's choice, the top decile stands out, or, when most figures are the minimum (a few red
+ * grids among hundreds at 0), those above it. With no spread nothing does: a flat map flashing everywhere would
+ * say nothing.
  */
 export function defaultThreshold(values: Readonly<Record<string, number>>): number | null {
   const sorted = Object.values(values).sort((a, b) => a - b);
   if (sorted.length < 2 || sorted[0] === sorted.at(-1)) return null;
-  return percentile(sorted, 90);
+  const p90 = percentile(sorted, 90);
+  // Sparse counts (most grids 0): a threshold at the minimum would flash everything; take the next value up.
+  if (p90 === sorted[0]) return sorted.find((v) => v > (sorted[0] as number)) ?? null;
+  return p90;
 }
 
 export function buildScale(values: Readonly<Record<string, number>>, threshold: number | null): Scale {

@@ -8,6 +8,7 @@ import {
   mayAssign,
   mayEscalate,
   REASSIGNABLE,
+  resumeIncident,
   type Worker,
 } from '../../../api/dispatch.ts';
 import { listIncidents, type IncidentSummary } from '../../../api/incidents.ts';
@@ -200,6 +201,20 @@ export function DispatchPanel({ jurisdictionId, gridCode, refresh }: Props) {
                         onClick={() => setForm({ kind: 'assign', id: i.id })}
                       >
                         {i.assigneeId ? t('dispatch.reassign') : t('dispatch.assign')}
+                      </button>
+                    ) : null}
+                    {i.stage === 'parked' ? (
+                      <button
+                        type="button"
+                        className="btn btn-small btn-quiet"
+                        onClick={() =>
+                          void resumeIncident(i.id).then(
+                            () => after(t('dispatch.resumed')),
+                            (e: unknown) => setError(e),
+                          )
+                        }
+                      >
+                        {t('dispatch.resume')}
                       </button>
                     ) : null}
                     {mayEscalate(i.stage) ? (
