@@ -16,7 +16,14 @@ import { ProblemAlert } from '../../components/ProblemAlert.tsx';
 import { formatTime } from '../../i18n/datetime.ts';
 import { useLanguage } from '../../i18n/format.ts';
 import { labelOf } from '../../i18n/labels.ts';
+import { AppealCard } from './AppealCard.tsx';
 import { placeName } from './place-name.ts';
+
+/** My colour now: the latest status change (none recorded means the default, green). */
+function current(history: StatusChange[]): StatusChange['color'] {
+  const latest = history.reduce<StatusChange | null>((a, h) => (!a || h.changedAt > a.changedAt ? h : a), null);
+  return latest?.color ?? 'green';
+}
 
 interface Data {
   history: StatusChange[];
@@ -26,12 +33,16 @@ interface Data {
   access: AccessEntry[];
 }
 
-/** My data as the server holds it: status changes with reasons, facts, notifications, check-ins, who accessed it. */
-export function MyData({ version }: { version: number }) {
+/**
+ * My data as the server holds it: status changes with reasons, facts, notifications, check-ins, who accessed it;
+ * and my appeals against my status or a fact. `onChanged` tells the screen a decided appeal may have changed my code.
+ */
+export function MyData({ version, onChanged }: { version: number; onChanged?: () => void }) {
   const { t } = useTranslation();
   const lang = useLanguage();
   const [data, setData] = useState<Data | null>(null);
   const [error, setError] = useState<unknown>(null);
+  const [appealFact, setAppealFact] = useState<string | null>(null);
 
   useEffect(() => {
     const ac = new AbortController();
@@ -81,10 +92,35 @@ export function MyData({ version }: { version: number }) {
                   <time dateTime={f.occurredAt}>{formatTime(f.occurredAt, lang)}</time> {labelOf('factKind', f.kind)}
                   {f.provenance?.source ? ` · ${labelOf('factSource', f.provenance.source)}` : ''}
                   {f.withdrawnAt ? ` · ${t('resident.myData.withdrawn')}` : ''}
+                  {f.withdrawnAt ? null : (
+                    <>
+                      {' '}
+                      <button
+                        type="button"
+                        className="btn btn-small"
+                        aria-pressed={appealFact === f.id}
+                        onClick={() => {
+                          setAppealFact(f.id);
+                          document.getElementById('appeal-title')?.scrollIntoView({ block: 'start' });
+                        }}
+                        data-testid="appeal-fact"
+                      >
+                        {t('residentExtra.appeal.contestFact')}
+                      </button>
+                    </>
+                  )}
                 </li>
               ))}
             </ul>
           )}
+          <AppealCard
+            facts={data.facts}
+            color={current(data.history)}
+            factId={appealFact}
+            onPickFact={setAppealFact}
+            version={version}
+            onDecided={() => onChanged?.()}
+          />
           <h3>{t('resident.myData.notifications')}</h3>
           {data.notifications.length === 0 ? (
             empty

@@ -1,10 +1,10 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { ComingWithApi } from '../../components/ComingWithApi.tsx';
 import { ScreenTitle } from '../../components/ScreenTitle.tsx';
 import { LocateMyGrid } from './LocateMyGrid.tsx';
 import { MyCode } from './MyCode.tsx';
 import { MyData } from './MyData.tsx';
+import { ReportIncident } from './ReportIncident.tsx';
 import { SymptomCheckIn } from './SymptomCheckIn.tsx';
 import { VenueCheckIn } from './VenueCheckIn.tsx';
 import './resident.css';
@@ -20,14 +20,9 @@ export default function ResidentHome() {
       <MyCode version={version} />
       <VenueCheckIn onCheckedIn={changed} />
       <SymptomCheckIn onRecorded={changed} />
-      <MyData version={version} />
+      <MyData version={version} onChanged={changed} />
       <LocateMyGrid />
-      <ComingWithApi
-        title={t('resident.report.title')}
-        apiName={t('apis.incidents')}
-        endpoints={[]}
-        features={[t('resident.report.f1')]}
-      />
+      <ReportIncident />
     </div>
   );
 }
