@@ -5,7 +5,7 @@ import { useLanguage } from '../i18n/format.ts';
 import type { Language } from '../i18n/index.ts';
 
 /** A pseudonymous label: the first block of a UUID, enough to tell people apart on one screen, never a name. */
-export const shortId = (id: string) => id.slice(0, 8);
+export const shortId = (id: string) => id.replace(/^[a-z_]+:/, '').slice(0, 8);
 
 const COL_W = 260;
 const ROW_H = 64;

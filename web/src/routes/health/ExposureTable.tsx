@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { decideExposures, type Exposure } from '../../api/exposures.ts';
 import { ProblemAlert } from '../../components/ProblemAlert.tsx';
 import { shortId } from '../../components/TransmissionGraph.tsx';
+import { formatTime } from '../../i18n/datetime.ts';
 import { useLanguage } from '../../i18n/format.ts';
 import { Link } from '../../router.tsx';
 import { formatWindow } from './format.ts';
@@ -137,8 +138,8 @@ export function ExposureTable({
                       {e.scans?.source.at && e.scans.contact.at ? (
                         <span>
                           {t('healthDesk.exposures.scans', {
-                            source: formatWindow(e.scans.source.at, e.scans.source.at, lang),
-                            contact: formatWindow(e.scans.contact.at, e.scans.contact.at, lang),
+                            source: formatTime(e.scans.source.at, lang),
+                            contact: formatTime(e.scans.contact.at, lang),
                           })}
                         </span>
                       ) : null}

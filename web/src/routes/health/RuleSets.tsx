@@ -97,7 +97,7 @@ function RuleSetView({ set }: { set: RuleSet }) {
   const num = (v: NumberOrParam): string => {
     if (typeof v === 'number') return String(v);
     const p = set.parameters[v.param];
-    return typeof p === 'number' ? `${p} (${v.param})` : v.param;
+    return typeof p === 'number' ? String(p) : v.param;
   };
   const cond = (field: string, c: Condition | undefined): string | null => {
     if (!c) return null;
