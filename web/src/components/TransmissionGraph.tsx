@@ -7,9 +7,9 @@ import type { Language } from '../i18n/index.ts';
 /** A pseudonymous label: the first block of a UUID, enough to tell people apart on one screen, never a name. */
 export const shortId = (id: string) => id.replace(/^[a-z_]+:/, '').slice(0, 8);
 
-const COL_W = 260;
+const COL_W = 380;
 const ROW_H = 64;
-const NODE_W = 170;
+const NODE_W = 200;
 const NODE_H = 46;
 const PAD = 24;
 /** Beyond this many people in one layer the picture stops being readable; the table below lists everyone. */
@@ -158,10 +158,14 @@ export function TransmissionGraph({ graph }: { graph: Graph }) {
                 data-edge={e.exposureId}
               >
                 <path d={`M${x1},${y1} C${mx},${y1} ${mx},${y2} ${x2},${y2}`} markerEnd={`url(#${titleId}-arrow)`} />
-                <text x={mx} y={(y1 + y2) / 2 - 4} textAnchor="middle" className="hd-edge-label">
+                <text x={mx} y={(y1 + y2) / 2 - 6} textAnchor="middle" className="hd-edge-label">
                   {t(`healthDesk.graph.link.${e.degree}`)}
-                  {e.state === 'pending' ? ` · ${t('healthDesk.graph.pending')}` : ''}
                 </text>
+                {e.state === 'pending' ? (
+                  <text x={mx} y={(y1 + y2) / 2 + 14} textAnchor="middle" className="hd-edge-label">
+                    {t('healthDesk.graph.pending')}
+                  </text>
+                ) : null}
               </g>
             );
           })}
