@@ -68,11 +68,14 @@ export default function TransparencyPage() {
       ...report.ruleSets.map((r) => r.jurisdiction),
     ]);
     void Promise.all(
-      [...ids].map((id) =>
-        getJurisdiction(id, ac.signal)
-          .then((j) => [id, j.properties.name] as const)
-          .catch(() => null),
-      ),
+      // Only jurisdiction codes are looked up (a rule set may name a wider scope that is no jurisdiction here).
+      [...ids]
+        .filter((id) => /^\d{2,20}$/.test(id))
+        .map((id) =>
+          getJurisdiction(id, ac.signal)
+            .then((j) => [id, j.properties.name] as const)
+            .catch(() => null),
+        ),
     ).then((pairs) => {
       if (!ac.signal.aborted) setNames(Object.fromEntries(pairs.filter((p) => p !== null)));
     });
