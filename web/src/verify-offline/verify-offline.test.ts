@@ -1,4 +1,5 @@
 import { generateKeyPairSync } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { deflateSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { base45Encode } from '../../../src/core/codes/base45.ts';
@@ -214,7 +215,7 @@ describe('offline verification matches the server, check for check', () => {
       const firstFailed = (c: Record<string, boolean | null>) => Object.entries(c).find(([, v]) => v === false)?.[0];
       expect(firstFailed(offline.checks), `position ${i}`).toBe(firstFailed(server.checks));
     }
-  });
+  }, 60_000);
   it('a re-signed payload with a colour changed fails the signature', async () => {
     const code = health(es, { color: 'red' });
     const { cose } = await import('../../../src/core/codes/envelope.ts').then(
@@ -293,5 +294,35 @@ describe('offline verification matches the server, check for check', () => {
     expect(r.format).toBe('HC1');
     expect(r.valid).toBe(false);
     expect(r.error).toContain(HC1_NEEDS_SERVER);
+  });
+});
+
+describe('the worked example of docs/codes.md §10, verified by this independent implementation', () => {
+  const doc = readFileSync(new URL('../../../docs/codes.md', import.meta.url), 'utf8');
+  const ex = Object.fromEntries(
+    [...doc.matchAll(/<!-- example:([\w-]+) -->\n```\w*\n([\s\S]*?)```/g)].map((m) => [m[1]!, m[2]!.trim()]),
+  );
+  const pem = ex['trust-list-key']!.replace(/-----[A-Z ]+-----|\s/g, '');
+
+  it('the Ed25519-signed list verifies against its key, and the code is valid at 10:01 and expired at 10:03', async () => {
+    const trust = await verifyTrustList(JSON.parse(ex['trust-list']!), [{ alg: 'EdDSA', publicKey: pem }]);
+    const ok = await verifyOffline(ex.code!, trust, new Date('2026-06-01T10:01:00Z'));
+    expect(ok).toMatchObject({
+      valid: true,
+      kid: 'UD2O5G1YHGQ=',
+      issuer: '110105',
+      color: 'green',
+      vaccination: 2,
+      expiresAt: '2026-06-01T10:03:00.000Z',
+      payload: {
+        iss: '110105',
+        iat: 1780308000,
+        exp: 1780308180,
+        health: { v: 1, sub: '8aNTD4c9DzzhCKcyav3jbQ', c: 'green', vx: 2 },
+      },
+    });
+    const late = await verifyOffline(ex.code!, trust, new Date('2026-06-01T10:03:00Z'));
+    expect(late.valid).toBe(false);
+    expect(late.error).toBe('expiry: expired at 2026-06-01T10:03:00.000Z (now 2026-06-01T10:03:00.000Z)');
   });
 });
