@@ -130,4 +130,21 @@ describe('checkpoint verifies offline with the cached trust list', () => {
     expect(await result.textContent()).toMatch(/Failed checks\s*signature/);
     await screenshot(page, 'checkpoint-offline-tampered');
   });
+
+  it('(d) with no trust list on the device, codes are checked online and the screen says so', async () => {
+    const mine = await apiGet<MyCode>('/me/code', await tokenFor({ phone: '13800000011' }));
+    open = await openPage(browser, PHONE);
+    const { page } = open;
+    // The list cannot be fetched (as on a device that has never been online with it).
+    await page.route('**/api/v1/trust-list**', (route) => route.abort());
+    await signIn(page, { kind: 'staff', username: 'verifier' });
+    await page.locator('[data-testid=trust-status][data-state=none]').waitFor();
+    await page.getByTestId('trust-error').waitFor();
+    const result = await check(page, mine.code);
+    expect(await result.getAttribute('data-valid')).toBe('true');
+    expect(await result.getAttribute('data-source')).toBe('online');
+    expect(await page.getByTestId('verify-source').textContent()).toBe(
+      'Online by the server (no trust list cached on this device)',
+    );
+  });
 });

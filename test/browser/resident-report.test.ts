@@ -132,6 +132,7 @@ describe('resident: report a problem', () => {
     const box = (await map.boundingBox())!;
     await map.click({ position: { x: box.width / 2, y: box.height / 2 } });
     await card.locator('[data-testid=report-where][data-how=map]').waitFor();
+    expect(await card.getByTestId('report-where').textContent()).toMatch(/^地图上选择：\d+\.\d{5}, \d+\.\d{5}$/);
     await card.getByTestId('report-map-pin').waitFor();
     // The keyboard moves the pin too.
     await map.press('ArrowUp');

@@ -314,7 +314,8 @@ export function ReportIncident() {
                 {where
                   ? t(`residentExtra.report.at.${where.how}`, {
                       lat: where.point.lat.toFixed(5),
-                      lng: where.point.lng.toFixed(5),
+                      // Not `lng`: i18next reads that option as the language.
+                      lon: where.point.lng.toFixed(5),
                       accuracy: Math.round(where.accuracy ?? 0),
                     })
                   : t('residentExtra.report.noPlace')}
