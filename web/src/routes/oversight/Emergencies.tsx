@@ -75,12 +75,14 @@ function DeclareForm({ onDone }: { onDone: () => void }) {
         <label htmlFor={ids.basis}>{t('oversightDesk.emergencies.legalBasis')}</label>
         <textarea id={ids.basis} rows={3} value={basis} onChange={(e) => setBasis(e.target.value)} required />
       </div>
-      <p className="muted small">{t('oversightDesk.emergencies.maxDays', { n: MAX_DAYS })}</p>
+      <p className="muted small">
+        {t('oversightDesk.emergencies.maxDays', { n: MAX_DAYS })} {t('oversightDesk.emergencies.basisHint', { n: 20 })}
+      </p>
       <ProblemAlert error={error} />
       <button
         type="submit"
         className="btn btn-primary"
-        disabled={busy || !jurisdictionId.trim() || title.trim().length < 3 || !basis.trim() || !end}
+        disabled={busy || !jurisdictionId.trim() || title.trim().length < 3 || basis.trim().length < 20 || !end}
       >
         {t('oversightDesk.emergencies.declareButton')}
       </button>
@@ -124,7 +126,7 @@ function ManageOne({ e, onDone }: { e: Emergency; onDone: () => void }) {
           <button
             type="button"
             className="btn"
-            disabled={busy || !basis.trim() || !end}
+            disabled={busy || basis.trim().length < 20 || !end}
             onClick={() => void run(() => renewEmergency(e.id, { legalBasis: basis.trim(), endsAt: endOfDay(end) }))}
           >
             {t('oversightDesk.emergencies.renew')}
