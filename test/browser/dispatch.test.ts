@@ -87,6 +87,25 @@ describe('command center: dispatch', () => {
     expect(assigned.assigneeId).toBe(worker1.id);
     expect(await rowA.getByTestId('dispatch-holder').textContent()).toBe(`with ${worker1.displayName}`);
 
+    // The worker asks for more time (延期); the officer reads the request in the details and approves it.
+    const worker1Token = await tokenFor({ username: `worker.${g1.properties.code}` });
+    const askedWhy = 'The bags are on private land: waiting for the owner';
+    await apiPost(
+      `/incidents/${toAssign}/actions`,
+      { type: 'request_extension', extension: { amount: 2, unit: 'hours' }, reason: askedWhy },
+      worker1Token,
+    );
+    await rowA.getByRole('button', { name: 'Details' }).click();
+    const request = rowA.getByTestId('extension-request');
+    await request.waitFor();
+    expect(await request.textContent()).toContain(askedWhy);
+    await request.getByRole('button', { name: 'Approve more time' }).click();
+    await request.waitFor({ state: 'detached' });
+    const extended = await apiGet<Incident & { pendingExtension: unknown }>(`/incidents/${toAssign}`, officer);
+    expect(extended.pendingExtension).toBeNull();
+    expect(extended.timeline.at(-1)).toMatchObject({ type: 'approve_extension' });
+    expect(await rowA.getByTestId('incident-details').textContent()).toContain('More time approved');
+
     // Escalate: a written explanation puts it on the problem ledger (parked).
     await rowB.getByRole('button', { name: 'Escalate' }).click();
     const why = 'Needs the district enforcement team; the grid cannot remove a structure';

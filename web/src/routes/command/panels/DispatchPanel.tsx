@@ -17,6 +17,7 @@ import { ProblemAlert } from '../../../components/ProblemAlert.tsx';
 import { formatTime } from '../../../i18n/datetime.ts';
 import { nameIn, useLanguage } from '../../../i18n/format.ts';
 import { labelOf } from '../../../i18n/labels.ts';
+import { IncidentDetails } from './IncidentDetails.tsx';
 import './dispatch.css';
 
 type Filter = 'open' | 'overdue';
@@ -65,6 +66,7 @@ export function DispatchPanel({ jurisdictionId, gridCode, refresh }: Props) {
   const [form, setForm] = useState<Form>(null);
   const [done, setDone] = useState<string | null>(null);
   const [reloads, setReloads] = useState(0);
+  const [details, setDetails] = useState<string | null>(null);
 
   useEffect(() => {
     const ac = new AbortController();
@@ -173,6 +175,9 @@ export function DispatchPanel({ jurisdictionId, gridCode, refresh }: Props) {
                   {i.dueAt ? t('dispatch.due', { time: formatTime(i.dueAt, lang) }) : t('dispatch.noClock')} ·{' '}
                   <span data-testid="dispatch-holder">{holder(i.assigneeId)}</span>
                 </p>
+                {details === i.id ? (
+                  <IncidentDetails id={i.id} refresh={refresh + reloads} onChanged={() => setReloads((n) => n + 1)} />
+                ) : null}
                 {form?.id === i.id && form.kind === 'assign' ? (
                   <AssignForm
                     gridCode={i.gridCode}
@@ -194,6 +199,14 @@ export function DispatchPanel({ jurisdictionId, gridCode, refresh }: Props) {
                   />
                 ) : (
                   <div className="dispatch-actions">
+                    <button
+                      type="button"
+                      className="btn btn-small btn-quiet"
+                      aria-expanded={details === i.id}
+                      onClick={() => setDetails((d) => (d === i.id ? null : i.id))}
+                    >
+                      {t('dispatch.details.toggle')}
+                    </button>
                     {mayAssign(i.stage) ? (
                       <button
                         type="button"
