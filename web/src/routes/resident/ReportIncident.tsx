@@ -312,7 +312,7 @@ export function ReportIncident() {
               ) : null}
               <p aria-live="polite" data-testid="report-where" data-how={where?.how ?? ''}>
                 {where
-                  ? t(`residentExtra.report.at.${where.how}`, {
+                  ? t(`residentExtra.report.at.${where.how === 'gps' && !where.accuracy ? 'gpsPlain' : where.how}`, {
                       lat: where.point.lat.toFixed(5),
                       // Not `lng`: i18next reads that option as the language.
                       lon: where.point.lng.toFixed(5),
