@@ -371,6 +371,19 @@ export default function TransparencyPage() {
                   withheldLabel={withheld}
                 />
               )}
+              <h3>{t('oversightDesk.transparency.retention')}</h3>
+              <ul className="plain-list small" data-testid="tr-retention">
+                {Object.entries(report.retention.retentionDays).map(([k, d]) => (
+                  <li key={k}>
+                    {labelOf('oversightDesk.category', k)}: {t('oversightDesk.transparency.days', { count: d })}
+                  </li>
+                ))}
+                <li>
+                  {t('oversightDesk.transparency.afterEmergency', {
+                    n: t('oversightDesk.transparency.days', { count: report.retention.afterEmergencyEndsDays }),
+                  })}
+                </li>
+              </ul>
               <p className="small">
                 {t('oversightDesk.transparency.certificates', {
                   n: fmt(report.deletionCertificates.items.length),
