@@ -1,8 +1,8 @@
 import { beforeAll, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { describeEachBackend } from '../../../test/support/backends.ts';
-import { staffAuth, testServer } from '../../../test/support/http.ts';
-import { seedDemoCity } from '../demo/demo-seed.service.ts';
+import { residentAuth, staffAuth, testServer } from '../../../test/support/http.ts';
+import { demoResidentPhone, seedDemoCity } from '../demo/demo-seed.service.ts';
 import { recordFact } from '../status/facts.service.ts';
 
 describeEachBackend('command-center statistics', (env) => {
@@ -140,5 +140,52 @@ describeEachBackend('command-center statistics', (env) => {
     const days = res.json().days as Array<{ red: number; yellow: number }>;
     expect(days.reduce((s, d) => s + d.red, 0)).toBe(2);
     expect(days.reduce((s, d) => s + d.yellow, 0)).toBe(1);
+  });
+  it('counts open and overdue incidents per grid (last: it moves the clock)', async () => {
+    const officer = await staffAuth(app, 'city.officer');
+    const resident = await residentAuth(app, demoResidentPhone(1));
+    const grid = await env()
+      .ctx.db.selectFrom('grids')
+      .select(['code', 'centroid_lat', 'centroid_lng'])
+      .orderBy('code')
+      .executeTakeFirstOrThrow();
+    const ids: string[] = [];
+    for (const categoryCode of ['0101', '0601']) {
+      const res = await app.inject({
+        method: 'POST',
+        url: '/api/v1/incidents',
+        headers: resident,
+        payload: { categoryCode, description: 'Test report', lat: grid.centroid_lat, lng: grid.centroid_lng },
+      });
+      expect(res.statusCode).toBe(201);
+      ids.push(res.json().incidentId);
+    }
+    const figures = async (headers: { authorization: string }) =>
+      (
+        await app.inject({
+          url: `/api/v1/stats/grids?parent=${grid.code.slice(0, 12)}&metrics=open_incidents,overdue_incidents`,
+          headers,
+        })
+      ).json().items as Array<{ code: string; values: Record<string, number> }>;
+    expect(await figures(officer)).toEqual([{ code: grid.code, values: { open_incidents: 2 } }]);
+    // One is rejected (no longer open); the other's filing limit (1 working hour) runs out two days later.
+    const reject = await app.inject({
+      method: 'POST',
+      url: `/api/v1/incidents/${ids[0]}/actions`,
+      headers: officer,
+      payload: { type: 'reject', rejection: 'unverified', reason: 'A test' },
+    });
+    expect(reject.statusCode).toBe(200);
+    env().clock.advance(2 * 86_400_000);
+    const later = await staffAuth(app, 'city.officer'); // sessions expire meanwhile
+    expect(await figures(later)).toEqual([{ code: grid.code, values: { open_incidents: 1, overdue_incidents: 1 } }]);
+    const areas = await app.inject({
+      url: '/api/v1/stats/areas?parent=990100&metrics=open_incidents,overdue_incidents',
+      headers: later,
+    });
+    const total = (k: string) =>
+      areas.json().items.reduce((n: number, i: { values: Record<string, number> }) => n + (i.values[k] ?? 0), 0);
+    expect(total('open_incidents')).toBe(1);
+    expect(total('overdue_incidents')).toBe(1);
   });
 });
