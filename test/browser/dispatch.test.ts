@@ -121,8 +121,12 @@ describe('command center: dispatch', () => {
     await page.locator('[data-testid=live-feed][data-connected=true]').waitFor();
     const navigations: string[] = [];
     page.on('framenavigated', (f) => navigations.push(f.url()));
+    const openBefore = Number(await page.getByTestId('kpi-incidents').textContent());
+    expect(openBefore).toBeGreaterThanOrEqual(2);
     const fresh = await report(resident, g3, '0601', 'Loud music every night after midnight');
     await panel.locator(`[data-incident="${fresh}"][data-stage="collected"]`).waitFor({ timeout: 20_000 });
+    // The headline count of open incidents (GET /stats/areas) follows too.
+    await page.locator(`[data-testid=kpi-incidents]:text-is("${openBefore + 1}")`).waitFor();
     expect(navigations).toEqual([]);
   });
 });

@@ -55,17 +55,20 @@ export default function CommandCenter() {
   const [statusRevision, setStatusRevision] = useState(0);
   // Incident and task events refresh the dispatch lists.
   const [dispatchRevision, setDispatchRevision] = useState(0);
+  // Status and incident events refetch the map's figures.
+  const [figuresRevision, setFiguresRevision] = useState(0);
   const onFeedEvent = useCallback((e: FeedEvent) => {
     if (e.topic.startsWith('status.')) setStatusRevision((n) => n + 1);
     if (e.topic.startsWith('incident.') || e.topic.startsWith('task.')) setDispatchRevision((n) => n + 1);
+    if (e.topic.startsWith('status.') || e.topic.startsWith('incident.')) setFiguresRevision((n) => n + 1);
   }, []);
-  const statusStats = useAreaStats(shown && mayReadStats(principal) ? shown.focus.id : null, statusRevision);
+  const statusStats = useAreaStats(shown && mayReadStats(principal) ? shown.focus.id : null, figuresRevision);
   const stats = statusStats.figures;
   // Zoomed in above a community, a status metric colours each drawn grid by its own figure.
   const gridFigures = useGridFigures(
     context.parentsKey,
     metric.needsGridFigures && !!shown && !shown.isLeaf && mayReadStats(principal),
-    statusRevision,
+    figuresRevision,
   );
   const [thresholds, setThresholds] = useState<Record<string, number | null>>({});
 

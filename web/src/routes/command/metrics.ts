@@ -120,12 +120,12 @@ export const METRICS: readonly Metric[] = [
   statusMetric('red', 'red'),
   statusMetric('yellow', 'yellow'),
   statusMetric('quarantinedHouseholds', 'quarantined_households'),
+  statusMetric('openIncidents', 'open_incidents'),
+  statusMetric('overdueIncidents', 'overdue_incidents'),
 ];
 
 export const PENDING_METRICS: readonly PendingMetric[] = [
   { id: 'activeCases', apiKey: 'tracing' },
-  { id: 'openIncidents', apiKey: 'incidents' },
-  { id: 'overdueIncidents', apiKey: 'incidents' },
   { id: 'campaignCoverage', apiKey: 'campaigns' },
 ];
 

@@ -2,7 +2,13 @@ import { useEffect, useState } from 'react';
 import { getAreaStats } from '../../api/stats.ts';
 
 /** Server metric ids the command center asks for (GET /stats/metrics lists them). */
-export const STATUS_METRICS = ['red', 'yellow', 'quarantined_households'] as const;
+export const STATUS_METRICS = [
+  'red',
+  'yellow',
+  'quarantined_households',
+  'open_incidents',
+  'overdue_incidents',
+] as const;
 export type StatusMetric = (typeof STATUS_METRICS)[number];
 
 export interface StatusFigures {
@@ -12,7 +18,7 @@ export interface StatusFigures {
   totals: Record<StatusMetric, number>;
 }
 
-/** Red/yellow/quarantine figures per child of the focus, refetched when `refresh` changes (live feed). */
+/** Red/yellow/quarantine and open/overdue incident figures per child of the focus, refetched when `refresh` changes (live feed). */
 export function useAreaStats(focusId: string | null, refresh: number) {
   const [figures, setFigures] = useState<StatusFigures | null>(null);
   const [error, setError] = useState<unknown>(null);
@@ -21,8 +27,8 @@ export function useAreaStats(focusId: string | null, refresh: number) {
     const ac = new AbortController();
     getAreaStats(focusId, STATUS_METRICS, ac.signal).then(
       (r) => {
-        const byMetric = { red: {}, yellow: {}, quarantined_households: {} } as StatusFigures['byMetric'];
-        const totals = { red: 0, yellow: 0, quarantined_households: 0 };
+        const byMetric = Object.fromEntries(STATUS_METRICS.map((m) => [m, {}])) as StatusFigures['byMetric'];
+        const totals = Object.fromEntries(STATUS_METRICS.map((m) => [m, 0])) as StatusFigures['totals'];
         for (const item of r.items)
           for (const m of STATUS_METRICS) {
             const v = item.values[m];

@@ -29,7 +29,7 @@ export function useGridFigures(parentsKey: string, enabled: boolean, refresh: nu
     const parents = parentsKey.split(',');
     mapLimit(parents, 3, (id) => getGridStats(id, STATUS_METRICS, ac.signal)).then(
       (pages) => {
-        const byMetric = { red: {}, yellow: {}, quarantined_households: {} } as GridFigures['byMetric'];
+        const byMetric = Object.fromEntries(STATUS_METRICS.map((m) => [m, {}])) as GridFigures['byMetric'];
         for (const page of pages)
           for (const item of page.items)
             for (const m of STATUS_METRICS) {

@@ -11,7 +11,7 @@ export function KpiStrip({
 }: {
   data: FocusData;
   gridTotal: number | null;
-  /** Red/yellow totals from /stats/areas, null while loading or when the role may not read them. */
+  /** Red/yellow and open-incident totals from /stats/areas, null while loading or when the role may not read them. */
   status: StatusFigures['totals'] | null;
 }) {
   const { t } = useTranslation();
@@ -44,7 +44,13 @@ export function KpiStrip({
             </div>
           ))
         : null}
-      {(status ? (['cases', 'incidents'] as const) : (['red', 'yellow', 'cases', 'incidents'] as const)).map((k) => (
+      {status ? (
+        <div className="kpi kpi-incidents">
+          <dt>{t('command.kpi.incidents')}</dt>
+          <dd data-testid="kpi-incidents">{formatNumber(status.open_incidents, lang)}</dd>
+        </div>
+      ) : null}
+      {(status ? (['cases'] as const) : (['red', 'yellow', 'cases', 'incidents'] as const)).map((k) => (
         <div className={`kpi kpi-pending kpi-${k}`} key={k}>
           <dt>{t(`command.kpi.${k}`)}</dt>
           <dd>
