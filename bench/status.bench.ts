@@ -1,5 +1,6 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { cpSync } from 'node:fs';
 import type { Bench, BenchResult } from './run.ts';
 import { freshDatabase } from './support/databases.ts';
 import { loadConfig } from '../src/platform/config.ts';
@@ -17,7 +18,7 @@ import { DEMO_PASSWORD, demoResidentPhone } from '../src/modules/demo/demo-seed.
  */
 const bench: Bench = async ({ quick }) => {
   const out: BenchResult[] = [];
-  out.push(...(await codeEndpoint(quick)));
+  if (process.env.BENCH_STATUS_ONLY !== 'recompute') out.push(...(await codeEndpoint(quick)));
   out.push(...(await recompute(quick)));
   return out;
 };
@@ -88,13 +89,18 @@ async function recompute(quick: boolean): Promise<BenchResult[]> {
   const residents = quick ? 100_000 : 1_000_000;
   const withFacts = 0.05;
   const out: BenchResult[] = [];
-  for (const kind of ['postgres', 'pglite'] as const) {
+  // BENCH_BACKENDS=pglite (or postgres) measures one; BENCH_CITY_DATA_DIR starts PGlite from a copy of a seeded city.
+  const backends = (process.env.BENCH_BACKENDS ?? 'postgres,pglite').split(',') as Array<'postgres' | 'pglite'>;
+  const reuse = process.env.BENCH_CITY_DATA_DIR;
+  for (const kind of backends) {
     const db = await freshDatabase(kind);
     try {
-      execFileSync(process.execPath, ['bin/tessera.js', 'seed', '--residents', String(residents)], {
-        env: { ...process.env, ...db.env, LOG_LEVEL: 'warn' },
-        stdio: 'ignore',
-      });
+      if (kind === 'pglite' && reuse) cpSync(reuse, db.env.DATA_DIR!, { recursive: true });
+      else
+        execFileSync(process.execPath, ['bin/tessera.js', 'seed', '--residents', String(residents)], {
+          env: { ...process.env, ...db.env, LOG_LEVEL: 'warn' },
+          stdio: 'ignore',
+        });
       const clock = new ManualClock(new Date('2026-03-01T00:00:00Z'));
       const rt = await createRuntime(loadConfig({ ...db.env, LOG_LEVEL: 'silent' }), {
         logger: createLogger('silent'),
@@ -103,6 +109,7 @@ async function recompute(quick: boolean): Promise<BenchResult[]> {
       const { ctx } = rt;
       // 5% of residents have a PCR result (1 in 10 of them positive), inserted directly as valid facts.
       const ids = (await ctx.db.selectFrom('residents').select('id').execute()).map((r) => r.id);
+      const residentCount = ids.length;
       const chosen = ids.filter((_, i) => i % Math.round(1 / withFacts) === 0);
       for (let i = 0; i < chosen.length; i += 2000) {
         const rows = chosen.slice(i, i + 2000).map((personId, k) => {
@@ -157,7 +164,7 @@ async function recompute(quick: boolean): Promise<BenchResult[]> {
       const r = await recomputeAll(ctx);
       const secs = (performance.now() - t0) / 1000;
       out.push({
-        name: `recompute all statuses after a rule-set change (${residents.toLocaleString('en-US')} residents)`,
+        name: `recompute all statuses after a rule-set change (${residentCount.toLocaleString('en-US')} residents)`,
         value: secs,
         unit: 's',
         target: '< 120 s',
