@@ -35,7 +35,7 @@ describe('command center: charts and live feed', () => {
     const { city } = await cityTree();
     const officer = await tokenFor({ username: 'city.officer' });
     const before = await apiGet<Timeline>(`/stats/status-timeline?jurisdiction=${city.id}&days=30`, officer);
-    const figures = await apiGet<AreaStats>(`/stats/areas?parent=${city.id}&metrics=red,yellow`, officer);
+    const figures = await apiGet<AreaStats>(`/stats/areas?parent=${city.id}&metrics=red,yellow,active_cases`, officer);
     open = await openPage(browser);
     const { page } = open;
     await signIn(page, { kind: 'staff', username: 'city.officer' });
@@ -47,6 +47,7 @@ describe('command center: charts and live feed', () => {
     // Headline figures and the map colour come from /stats/areas.
     expect(await page.getByTestId('kpi-red').textContent()).toBe(String(sum(figures, 'red')));
     expect(await page.getByTestId('kpi-yellow').textContent()).toBe(String(sum(figures, 'yellow')));
+    expect(await page.getByTestId('kpi-cases').textContent()).toBe(String(sum(figures, 'active_cases')));
     await page.getByTestId('metric-select').selectOption('yellow');
     const maxYellow = Math.max(...figures.items.map((i) => i.values.yellow ?? 0));
     await page.locator(`[data-testid=legend-max]:text-is("${maxYellow}")`).waitFor();

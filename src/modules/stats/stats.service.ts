@@ -5,6 +5,7 @@ import type { AppContext } from '../../platform/context.ts';
 import { badRequest, forbidden, notFound } from '../../platform/http/problem.ts';
 import { findJurisdiction } from '../jurisdictions/jurisdictions.repository.ts';
 import { metrics } from './metrics-registry.ts';
+import './case-metrics.ts';
 import './incident-metrics.ts';
 import './status-metrics.ts';
 

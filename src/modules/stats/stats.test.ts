@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { beforeAll, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { describeEachBackend } from '../../../test/support/backends.ts';
@@ -140,6 +141,58 @@ describeEachBackend('command-center statistics', (env) => {
     const days = res.json().days as Array<{ red: number; yellow: number }>;
     expect(days.reduce((s, d) => s + d.red, 0)).toBe(2);
     expect(days.reduce((s, d) => s + d.yellow, 0)).toBe(1);
+  });
+  it('counts open cases at the case person’s home grid, not closed ones', async () => {
+    const db = env().ctx.db;
+    const people = await db
+      .selectFrom('residents')
+      .innerJoin('households', 'households.id', 'residents.household_id')
+      .select(['residents.id', 'households.grid_code'])
+      .orderBy('households.grid_code', 'desc')
+      .limit(3)
+      .execute();
+    const at = env().clock.now();
+    const outbreak = randomUUID();
+    await db.insertInto('outbreaks').values({ id: outbreak, jurisdiction_id: '990100', opened_at: at }).execute();
+    await db
+      .insertInto('cases')
+      .values(
+        people.map((p, i) => ({
+          id: randomUUID(),
+          person_id: p.id,
+          outbreak_id: outbreak,
+          state: i === 2 ? ('closed' as const) : ('open' as const),
+          opened_at: at,
+          closed_at: i === 2 ? at : null,
+          specimen_at: at,
+          infectious_from: at,
+          result_fact_ids: JSON.stringify([]),
+        })),
+      )
+      .execute();
+    const officer = await staffAuth(app, 'city.officer');
+    const areas = await app.inject({ url: '/api/v1/stats/areas?parent=990100&metrics=active_cases', headers: officer });
+    expect(areas.statusCode).toBe(200);
+    expect(
+      areas.json().items.reduce((n: number, i: { values: Record<string, number> }) => n + i.values.active_cases!, 0),
+    ).toBe(2);
+    const open = people.slice(0, 2);
+    const perGrid = new Map<string, number>();
+    for (const p of open) perGrid.set(p.grid_code, (perGrid.get(p.grid_code) ?? 0) + 1);
+    const grids = await app.inject({
+      url: `/api/v1/stats/grids?parent=${open[0]!.grid_code.slice(0, 6)}&metrics=active_cases`,
+      headers: officer,
+    });
+    expect(grids.statusCode).toBe(200);
+    const got = new Map(
+      (grids.json().items as Array<{ code: string; values: Record<string, number> }>).map((i) => [
+        i.code,
+        i.values.active_cases,
+      ]),
+    );
+    expect(got).toEqual(perGrid);
+    await db.deleteFrom('cases').where('outbreak_id', '=', outbreak).execute();
+    await db.deleteFrom('outbreaks').where('id', '=', outbreak).execute();
   });
   it('counts open and overdue incidents per grid (last: it moves the clock)', async () => {
     const officer = await staffAuth(app, 'city.officer');

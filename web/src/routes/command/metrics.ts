@@ -122,11 +122,9 @@ export const METRICS: readonly Metric[] = [
   statusMetric('quarantinedHouseholds', 'quarantined_households'),
   statusMetric('openIncidents', 'open_incidents'),
   statusMetric('overdueIncidents', 'overdue_incidents'),
+  statusMetric('activeCases', 'active_cases'),
 ];
 
-export const PENDING_METRICS: readonly PendingMetric[] = [
-  { id: 'activeCases', apiKey: 'tracing' },
-  { id: 'campaignCoverage', apiKey: 'campaigns' },
-];
+export const PENDING_METRICS: readonly PendingMetric[] = [{ id: 'campaignCoverage', apiKey: 'campaigns' }];
 
 export const metricById = (id: string): Metric => METRICS.find((m) => m.id === id) ?? (METRICS[0] as Metric);

@@ -8,6 +8,7 @@ export const STATUS_METRICS = [
   'quarantined_households',
   'open_incidents',
   'overdue_incidents',
+  'active_cases',
 ] as const;
 export type StatusMetric = (typeof STATUS_METRICS)[number];
 

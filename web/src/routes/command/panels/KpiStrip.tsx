@@ -3,7 +3,7 @@ import { formatArea, formatNumber, useLanguage } from '../../../i18n/format.ts';
 import type { StatusFigures } from '../useAreaStats.ts';
 import type { FocusData } from '../useFocus.ts';
 
-/** Headline figures for the focus. Figures whose API is not built yet say so instead of showing a zero. */
+/** Headline figures for the focus; health and incident figures appear once /stats/areas has answered. */
 export function KpiStrip({
   data,
   gridTotal,
@@ -45,20 +45,17 @@ export function KpiStrip({
           ))
         : null}
       {status ? (
+        <div className="kpi kpi-cases">
+          <dt>{t('command.kpi.cases')}</dt>
+          <dd data-testid="kpi-cases">{formatNumber(status.active_cases, lang)}</dd>
+        </div>
+      ) : null}
+      {status ? (
         <div className="kpi kpi-incidents">
           <dt>{t('command.kpi.incidents')}</dt>
           <dd data-testid="kpi-incidents">{formatNumber(status.open_incidents, lang)}</dd>
         </div>
       ) : null}
-      {(status ? (['cases'] as const) : (['red', 'yellow', 'cases', 'incidents'] as const)).map((k) => (
-        <div className={`kpi kpi-pending kpi-${k}`} key={k}>
-          <dt>{t(`command.kpi.${k}`)}</dt>
-          <dd>
-            <span aria-hidden="true">—</span>
-            <span className="kpi-note">{t('command.noSourceYet')}</span>
-          </dd>
-        </div>
-      ))}
     </dl>
   );
 }
