@@ -60,6 +60,8 @@ const bench: Bench = async ({ quick }) => {
 
     // Command center: navigation → the city drawn.
     const ctx = await browser.newContext({ viewport: { width: 1600, height: 900 }, baseURL: base });
+    // tsx compiles functions with esbuild's keepNames, so functions sent to page.evaluate call a __name helper.
+    await ctx.addInitScript({ content: 'globalThis.__name = (f) => f;' });
     const page = await ctx.newPage();
     await signIn(page, { kind: 'staff', username: 'admin' });
     await page.waitForURL(/\/command/);
@@ -147,6 +149,9 @@ const bench: Bench = async ({ quick }) => {
       });
       await signIn(p, account);
       await p.waitForURL(url);
+      // The area's lazy chunk loads after the URL changes: wait for its screen, then for the network to settle.
+      await p.locator('[data-testid^=screen-]').first().waitFor({ timeout: 120_000 });
+      await p.waitForTimeout(1500);
       await p.waitForLoadState('networkidle');
       let bytes = 0;
       for (const f of files) bytes += gzipSync(readFileSync(path.join(root, 'web', 'dist', f))).length;
