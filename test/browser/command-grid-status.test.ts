@@ -60,7 +60,7 @@ describe('command map: per-grid status at district level', () => {
     const { city } = await cityTree();
     const officer = await tokenFor({ username: 'city.officer' });
     // Two residents report symptoms: they turn yellow in their grids.
-    for (const phone of ['13800000007', '13800000008'])
+    for (const phone of ['13800000015', '13800000017'])
       await apiPost('/me/symptoms', { symptoms: ['fever'] }, await tokenFor({ phone }));
     const all = await until(
       () => apiGet<GridStats>(`/stats/grids?parent=${city.id}&metrics=yellow`, officer),
