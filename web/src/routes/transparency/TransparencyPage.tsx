@@ -97,7 +97,8 @@ export default function TransparencyPage() {
         key: c,
         label: c,
         color: COLOR_FILL[c],
-        value: report.statuses.current.find((x) => x.jurisdictionId === d && x.color === c)?.count ?? 0,
+        // No row is a true zero; a row with a null count is withheld (a small count) and must be drawn as such.
+        value: countOr0(report.statuses.current.find((x) => x.jurisdictionId === d && x.color === c)),
       })),
     }));
     const dayList = [...new Set(report.statuses.daily.map((d) => d.day))].sort();
@@ -415,4 +416,8 @@ export default function TransparencyPage() {
       )}
     </div>
   );
+}
+
+function countOr0(row: { count: number | null } | undefined): number | null {
+  return row ? row.count : 0;
 }
