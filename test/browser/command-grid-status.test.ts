@@ -1,6 +1,6 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { apiGet, launch, openPage, screenshot, signIn, type OpenPage } from './support/browser.ts';
+import { apiGet, launch, openPage, screenshot, signIn, until, type OpenPage } from './support/browser.ts';
 import { cityTree } from './support/city.ts';
 import { featureStates, renderedIds, waitForMap } from './support/map.ts';
 import { apiPost, tokenFor } from './support/qr.ts';
@@ -23,16 +23,6 @@ afterEach(async () => {
 
 interface GridStats {
   items: Array<{ code: string; values: Record<string, number> }>;
-}
-
-async function until<T>(fn: () => Promise<T>, ok: (v: T) => boolean, ms = 20_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  let v = await fn();
-  while (!ok(v) && Date.now() < deadline) {
-    await new Promise((r) => setTimeout(r, 250));
-    v = await fn();
-  }
-  return v;
 }
 
 /** Centres the map on a point at a zoom and resolves once MapLibre has rendered it. */

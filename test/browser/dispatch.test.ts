@@ -37,7 +37,7 @@ const report = (resident: string, grid: Grid, categoryCode: string, description:
   ).then((r) => r.incidentId);
 
 describe('command center: dispatch', () => {
-  it('assigns an incident to a grid worker, escalates another, and lists a new report live', async () => {
+  it('assigns an incident to a grid worker, escalates and parks another, and lists a new report live', async () => {
     const { city, community } = await cityTree();
     const grids = await gridsOf(community.id);
     const [g1, g2, g3] = [grids[0], grids[1] ?? grids[0], grids[2] ?? grids[0]];
@@ -107,15 +107,38 @@ describe('command center: dispatch', () => {
     expect(extended.timeline.at(-1)).toMatchObject({ type: 'approve_extension' });
     expect(await rowA.getByTestId('incident-details').textContent()).toContain('More time approved');
 
-    // Escalate: a written explanation puts it on the problem ledger (parked).
+    // Escalate (督办): the next level up supervises, with the reason on the record; the time limit keeps running.
+    const dueBefore = (await apiGet<Incident & { dueAt: string }>(`/incidents/${toEscalate}`, officer)).dueAt;
     await rowB.getByRole('button', { name: 'Escalate' }).click();
     const why = 'Needs the district enforcement team; the grid cannot remove a structure';
     await rowB.getByTestId('escalate-form').locator('textarea[name=reason]').fill(why);
     await rowB.getByTestId('escalate-form').getByRole('button', { name: 'Escalate' }).click();
-    await panel.getByText('Escalated to the problem ledger.').waitFor();
+    const subdistrictCode = community.id.slice(0, 9);
+    await panel.getByText(`Escalated to ${subdistrictCode} for supervision (level 1)`, { exact: false }).waitFor();
+    const escalated = await apiGet<
+      Incident & { dueAt: string; escalation: { level: number; jurisdictionPath: string } }
+    >(`/incidents/${toEscalate}`, officer);
+    expect(escalated.stage).toBe('dispatched');
+    expect(escalated.dueAt).toBe(dueBefore);
+    expect(escalated.escalation.level).toBe(1);
+    expect(escalated.escalation.jurisdictionPath.endsWith(subdistrictCode)).toBe(true);
+    expect(escalated.timeline.at(-1)).toMatchObject({ type: 'escalate', reason: why });
+    // The escalated view lists it, tagged with its level; the other report is not escalated.
+    await panel.getByTestId('dispatch-filter-escalated').click();
+    await panel.locator(`[data-incident="${toEscalate}"] .tag-escalated:text-is("escalated, level 1")`).waitFor();
+    expect(await panel.locator(`[data-incident="${toAssign}"]`).count()).toBe(0);
+    await panel.getByTestId('dispatch-filter-open').click();
+    await rowA.waitFor();
+
+    // Park (挂账): a written explanation puts it on the problem ledger; its clock stops.
+    await rowB.getByRole('button', { name: 'Park' }).click();
+    const parkWhy = 'Structure removal is scheduled with the spring works';
+    await rowB.getByTestId('park-form').locator('textarea[name=reason]').fill(parkWhy);
+    await rowB.getByTestId('park-form').getByRole('button', { name: 'Park' }).click();
+    await panel.getByText('Parked on the problem ledger.').waitFor();
     const parked = await apiGet<Incident>(`/incidents/${toEscalate}`, officer);
     expect(parked.stage).toBe('parked');
-    expect(parked.timeline.at(-1)).toMatchObject({ type: 'park', reason: why });
+    expect(parked.timeline.at(-1)).toMatchObject({ type: 'park', reason: parkWhy });
     await screenshot(page, 'command-dispatch');
 
     // A resident reports a new incident: it appears in the list through the live feed, without a reload.

@@ -25,6 +25,7 @@ export type RoleGatedAction =
   | 'approve_extension'
   | 'deny_extension'
   | 'park'
+  | 'escalate'
   | 'resume'
   | 'rework'
   | 'close'
@@ -39,6 +40,7 @@ export const DEFAULT_WORKFLOW_ROLES: Readonly<Record<RoleGatedAction, readonly R
   approve_extension: OFFICER_ROLES,
   deny_extension: OFFICER_ROLES,
   park: OFFICER_ROLES,
+  escalate: OFFICER_ROLES,
   resume: OFFICER_ROLES,
   rework: OFFICER_ROLES,
   close: OFFICER_ROLES,

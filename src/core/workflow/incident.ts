@@ -106,6 +106,7 @@ export type WorkflowAction =
   | (ActionBase & { type: 'approve_extension' })
   | (ActionBase & { type: 'deny_extension' })
   | (ActionBase & { type: 'park' })
+  | (ActionBase & { type: 'escalate' })
   | (ActionBase & { type: 'resume' })
   | (ActionBase & { type: 'rework' })
   | (ActionBase & { type: 'close' })
@@ -125,6 +126,7 @@ export const ACTION_TYPES = [
   'approve_extension',
   'deny_extension',
   'park',
+  'escalate',
   'resume',
   'rework',
   'close',
@@ -133,7 +135,7 @@ export const ACTION_TYPES = [
 
 export type EventType = 'reported' | ActionType | 'escalated';
 
-/** The system itself acts only to escalate overdue incidents. */
+/** The system itself acts only to escalate overdue incidents (people escalate with the `escalate` action). */
 export interface SystemActor {
   id: 'system';
   role: 'system';
@@ -186,7 +188,8 @@ export type WorkflowErrorCode =
   | 'extension_pending'
   | 'no_pending_extension'
   | 'extension_limit'
-  | 'extension_too_late';
+  | 'extension_too_late'
+  | 'escalation_limit';
 
 export type TransitionResult =
   { ok: true; next: IncidentState; event: TimelineEvent } | { ok: false; error: WorkflowError };

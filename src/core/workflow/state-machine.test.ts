@@ -93,6 +93,8 @@ function actionFor(type: ActionType, at: number): WorkflowAction {
       return { type, actor: officer1, at, reason: 'the truck is available today' };
     case 'park':
       return { type, actor: officer1, at, reason: 'needs road works in spring' };
+    case 'escalate':
+      return { type, actor: officer1, at, reason: 'residents have called about it three times' };
     case 'resume':
       return { type, actor: officer1, at };
     case 'rework':
@@ -116,6 +118,14 @@ const ALLOWED: Record<ActionType, Partial<Record<Stage, Stage>>> = {
   approve_extension: { dispatched: 'dispatched', handling: 'handling' },
   deny_extension: { dispatched: 'dispatched', handling: 'handling' },
   park: { dispatched: 'parked', handling: 'parked' },
+  escalate: {
+    collected: 'collected',
+    filed: 'filed',
+    returned: 'returned',
+    dispatched: 'dispatched',
+    handling: 'handling',
+    handled: 'handled',
+  },
   resume: { parked: 'handling' },
   rework: { handled: 'handling' },
   close: { handled: 'closed' },
@@ -766,6 +776,65 @@ describe('escalation (督办)', () => {
     expect(escalate(parked, local(2024, 5, 1, 9, 0), config)).toBeNull();
     const { state: closed } = drive(config, {}, stepsTo('closed'));
     expect(escalate(closed, local(2024, 5, 1, 9, 0), config)).toBeNull();
+  });
+
+  it('lets an officer escalate by hand, one level at a time, without touching the clock', () => {
+    const at = MON_0900 + HOUR_MS;
+    const r = transition(state, { type: 'escalate', actor: officer1, at, reason: 'third complaint today' }, config);
+    expect(r.ok ? null : r.error).toBeNull();
+    if (!r.ok) return;
+    expect(r.next.escalation).toEqual({ level: 1, jurisdictionPath: '330100.330106.001', at });
+    expect(r.next.sla).toEqual(state.sla);
+    expect(r.next.stage).toBe('handling');
+    expect(r.event).toMatchObject({
+      type: 'escalate',
+      actor: officer1,
+      reason: 'third complaint today',
+      escalation: { fromLevel: 0, level: 1, jurisdictionPath: '330100.330106.001' },
+      dueAt: state.sla?.dueAt,
+      clockEnded: null,
+    });
+    // The scanner does not repeat level 1 when the deadline passes; it goes on from there one limit later.
+    expect(escalate(r.next, local(2024, 3, 4, 15, 0), config)).toBeNull();
+    const l2 = escalate(r.next, local(2024, 3, 5, 9, 41), config);
+    expect(l2?.ok && l2.event.escalation).toEqual({ fromLevel: 1, level: 2, jurisdictionPath: '330100.330106' });
+  });
+
+  it('refuses a manual escalation without a reason, beyond the root, or from outside the scope', () => {
+    const noReason = transition(state, { type: 'escalate', actor: officer1, at: MON_0900 + HOUR_MS }, config);
+    expect(!noReason.ok && noReason.error.code).toBe('reason_required');
+    let s = state;
+    for (let i = 0; i < 3; i++) {
+      const r = transition(
+        s,
+        { type: 'escalate', actor: officer1, at: MON_0900 + HOUR_MS + i, reason: 'again' },
+        config,
+      );
+      if (!r.ok) throw new Error(r.error.message);
+      s = r.next;
+    }
+    expect(s.escalation).toMatchObject({ level: 3, jurisdictionPath: '330100' });
+    const top = transition(
+      s,
+      { type: 'escalate', actor: officer1, at: MON_0900 + 2 * HOUR_MS, reason: 'again' },
+      config,
+    );
+    expect(!top.ok && top.error).toEqual({
+      code: 'escalation_limit',
+      message: 'the incident is already escalated to 330100, the top of its jurisdiction tree',
+    });
+    const stranger = transition(
+      state,
+      { type: 'escalate', actor: strangerOfficer, at: MON_0900 + HOUR_MS, reason: 'not mine' },
+      config,
+    );
+    expect(!stranger.ok && stranger.error.code).toBe('out_of_scope');
+    const worker = transition(
+      state,
+      { type: 'escalate', actor: worker1, at: MON_0900 + HOUR_MS, reason: 'help' },
+      config,
+    );
+    expect(!worker.ok && worker.error.code).toBe('role_forbidden');
   });
 
   it('counts urgent categories around the clock', () => {

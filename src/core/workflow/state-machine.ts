@@ -5,7 +5,7 @@ import type { IndexedCategory } from './categories.ts';
 import type { RoleGatedAction, WorkflowConfig } from './config.ts';
 import { calendarFor, durationMs, TIME_UNITS } from './deadlines.ts';
 import type { ExtensionGrant } from './deadlines.ts';
-import { escalationAt } from './escalation.ts';
+import { escalationAt, escalationTarget, maxEscalationLevel } from './escalation.ts';
 import { ACTION_TYPES, REJECTION_KINDS, REPORT_SOURCES, SYSTEM_ACTOR } from './incident.ts';
 import type {
   ActionType,
@@ -38,6 +38,8 @@ const ALLOWED_FROM: Readonly<Record<ActionType, readonly Stage[]>> = {
   approve_extension: ['dispatched', 'handling'],
   deny_extension: ['dispatched', 'handling'],
   park: ['dispatched', 'handling'],
+  // Supervision (督办) can be asked for wherever a time limit runs and nobody has finished the work.
+  escalate: ['collected', 'filed', 'returned', 'dispatched', 'handling', 'handled'],
   resume: ['parked'],
   rework: ['handled'],
   close: ['handled'],
@@ -56,6 +58,7 @@ const REASON_REQUIRED: ReadonlySet<ActionType> = new Set([
   'request_extension',
   'deny_extension',
   'park',
+  'escalate',
   'rework',
 ]);
 
@@ -79,6 +82,7 @@ const VERBS: Readonly<Record<ActionType | 'report', string>> = {
   approve_extension: 'approve an extension for',
   deny_extension: 'deny an extension for',
   park: 'park',
+  escalate: 'escalate',
   resume: 'resume',
   rework: 'send back for rework',
   close: 'close',
@@ -490,6 +494,25 @@ export function transition(incident: IncidentState, action: WorkflowAction, conf
         null,
         withdrawn,
       );
+    case 'escalate': {
+      // A person asks the next level up to supervise (督办) before, or beyond, what the overdue scanner did. The
+      // clock keeps running: escalation adds oversight, never time.
+      const fromLevel = incident.escalation?.level ?? 0;
+      const max = maxEscalationLevel(incident.jurisdictionPath);
+      if (fromLevel >= max)
+        return fail(
+          'escalation_limit',
+          `the incident is already escalated to ${incident.escalation?.jurisdictionPath ?? incident.jurisdictionPath}, the top of its jurisdiction tree`,
+        );
+      const level = fromLevel + 1;
+      const jurisdictionPath = escalationTarget(incident.jurisdictionPath, level);
+      const next: IncidentState = { ...base, escalation: { level, jurisdictionPath, at } };
+      return {
+        ok: true,
+        next,
+        event: event(incident.stage, { escalation: { fromLevel, level, jurisdictionPath } }, clock),
+      };
+    }
     case 'resume': {
       const to = incident.parkedFrom ?? 'dispatched';
       return move(to, { parkedFrom: null }, startClock('handle', category, at, config));

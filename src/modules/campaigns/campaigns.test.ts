@@ -117,6 +117,40 @@ describeEachBackend('door-to-door campaigns', (env) => {
     expect(coverage.followUp).toBe(2);
   });
 
+  it('feeds the command-center map: households and reached per area and per grid add up to the coverage', async () => {
+    const coverage = (await get(`/api/v1/campaigns/${campaignId}/coverage`, officer)).json();
+    const metrics = 'campaign_households,campaign_reached';
+    const areas = await get(`/api/v1/stats/areas?parent=${SUBDISTRICT}&metrics=${metrics}`, officer);
+    expect(areas.statusCode, areas.body).toBe(200);
+    const sum = (key: string) =>
+      areas.json().items.reduce((n: number, i: { values: Record<string, number> }) => n + (i.values[key] ?? 0), 0);
+    expect(sum('campaign_households')).toBe(coverage.overall.households);
+    expect(sum('campaign_reached')).toBe(coverage.overall.reached);
+    const grids = await get(`/api/v1/stats/grids?parent=${GRID.slice(0, 12)}&metrics=${metrics}`, officer);
+    expect(grids.statusCode, grids.body).toBe(200);
+    const mine = grids.json().items.find((i: { code: string }) => i.code === GRID);
+    const expected = coverage.byGrid.find((g: { gridCode: string }) => g.gridCode === GRID).coverage;
+    expect(mine.values).toEqual({ campaign_households: expected.households, campaign_reached: 3 });
+    // A campaign whose deadline has passed no longer counts as running.
+    const db = env().ctx.db;
+    const { due_at } = await db
+      .selectFrom('campaigns')
+      .select('due_at')
+      .where('id', '=', campaignId)
+      .executeTakeFirstOrThrow();
+    await db
+      .updateTable('campaigns')
+      .set({ due_at: new Date(env().clock.now().getTime() - 1000) })
+      .where('id', '=', campaignId)
+      .execute();
+    const later = await get(`/api/v1/stats/areas?parent=${SUBDISTRICT}&metrics=${metrics}`, officer);
+    await db.updateTable('campaigns').set({ due_at }).where('id', '=', campaignId).execute();
+    expect(later.statusCode, later.body).toBe(200);
+    expect(
+      later.json().items.every((i: { values: Record<string, number> }) => i.values.campaign_households === 0),
+    ).toBe(true);
+  });
+
   it('lists the households not reached yet, page by page, with their tasks', async () => {
     const first = (await get(`/api/v1/campaigns/${campaignId}/unreached?limit=5`, officer)).json();
     expect(first.total).toBe(inScope - 3);

@@ -40,6 +40,7 @@ const STATUS: Readonly<Record<WorkflowErrorCode, number>> = {
   no_pending_extension: 409,
   extension_limit: 409,
   extension_too_late: 409,
+  escalation_limit: 409,
 };
 
 const TITLE: Readonly<Record<number, string>> = {

@@ -299,6 +299,7 @@ export interface ListFilter {
   stages?: readonly Stage[] | undefined;
   reporterId?: string | undefined;
   overdueAt?: Date | undefined;
+  escalated?: boolean | undefined;
   after?: { reportedAt: Date; id: string } | null;
   limit: number;
 }
@@ -320,6 +321,10 @@ export async function listIncidentRows(db: Db, f: ListFilter) {
   if (f.overdueAt !== undefined)
     q = q
       .where('incidents.due_at', '<', f.overdueAt)
+      .where('incidents.stage', 'not in', ['parked', 'closed', 'evaluated', 'rejected']);
+  if (f.escalated)
+    q = q
+      .where('incidents.escalation_level', '>', 0)
       .where('incidents.stage', 'not in', ['parked', 'closed', 'evaluated', 'rejected']);
   if (f.after)
     q = q.where(sql<boolean>`(incidents.reported_at, incidents.id) < (${f.after.reportedAt}, ${f.after.id})`);

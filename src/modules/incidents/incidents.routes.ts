@@ -80,7 +80,7 @@ export const incidentRoutes: RouteModule = (app, ctx) => {
       schema: {
         tags: ['incidents'],
         summary:
-          'Take one workflow step (file, reject, dispatch, accept, feedback, return, request/approve/deny extension, park, resume, rework, close, evaluate). The state machine refuses forbidden steps with a precise reason and changes nothing.',
+          'Take one workflow step (file, reject, dispatch, accept, feedback, return, request/approve/deny extension, park, escalate (督办: the next jurisdiction level up supervises; the clock keeps running), resume, rework, close, evaluate). The state machine refuses forbidden steps with a precise reason and changes nothing.',
         params: IdParam,
         body: ActionBody,
         response: { 200: IncidentOut },

@@ -93,6 +93,11 @@ export const ListQuery = PageQuery.extend({
     .enum(['true', 'false'])
     .optional()
     .transform((v) => v === 'true'),
+  escalated: z
+    .enum(['true', 'false'])
+    .optional()
+    .transform((v) => v === 'true')
+    .describe('Only incidents under escalated supervision (督办), by the overdue scanner or by hand'),
 });
 
 export const IncidentSummary = z.object({

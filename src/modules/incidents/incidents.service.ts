@@ -314,6 +314,7 @@ export interface ListQuery {
   jurisdictionId?: string | undefined;
   stage?: string | undefined;
   overdue?: boolean | undefined;
+  escalated?: boolean | undefined;
   cursor?: string | undefined;
   limit: number;
 }
@@ -365,6 +366,7 @@ export async function listIncidents(ctx: AppContext, principal: Principal, q: Li
     stages,
     reporterId,
     overdueAt: q.overdue ? now : undefined,
+    escalated: q.escalated === true,
     after,
     limit: q.limit,
   });

@@ -265,8 +265,78 @@ describeEachBackend('incidents: the closed loop end to end', (env) => {
     expect((await post('/api/v1/incidents', otherResident, { ...near, categoryCode: '0105' })).statusCode).toBe(201);
   });
 
+  it('lets an officer escalate (督办) by hand: the next level up sees it, with the reason, audited', async () => {
+    const res = await post('/api/v1/incidents?allowDuplicate=true', resident, {
+      categoryCode: '0603',
+      description: 'Broken bench, third report',
+      lat: home.lat,
+      lng: home.lng,
+    });
+    const incidentId = res.json().incident.id;
+    expect((await post(`/api/v1/incidents/${incidentId}/actions`, officer, { type: 'file' })).statusCode).toBe(200);
+    const events = await count('incident_events');
+    // Refused without a reason, and by a grid worker: nothing changes.
+    let r = await post(`/api/v1/incidents/${incidentId}/actions`, officer, { type: 'escalate' });
+    expect(r.statusCode).toBe(422);
+    expect(r.json()).toMatchObject({ code: 'reason_required' });
+    expect(r.json().detail).toMatch(/to escalate an incident a written reason is required/);
+    r = await post(`/api/v1/incidents/${incidentId}/actions`, worker, { type: 'escalate', reason: 'please help' });
+    expect(r.statusCode).toBe(403);
+    expect(r.json()).toMatchObject({ code: 'role_forbidden' });
+    expect(await count('incident_events')).toBe(events);
+
+    r = await post(`/api/v1/incidents/${incidentId}/actions`, officer, {
+      type: 'escalate',
+      reason: 'Residents have reported it three times; the park office does not answer',
+    });
+    expect(r.statusCode, r.body).toBe(200);
+    const subdistrictPath = home.path.split('.').slice(0, -1).join('.');
+    expect(r.json()).toMatchObject({
+      stage: 'filed',
+      escalationLevel: 1,
+      escalation: { level: 1, jurisdictionPath: subdistrictPath },
+    });
+    const last = r.json().timeline.at(-1);
+    expect(last).toMatchObject({
+      type: 'escalate',
+      reason: 'Residents have reported it three times; the park office does not answer',
+      escalation: { fromLevel: 0, level: 1, jurisdictionPath: subdistrictPath },
+    });
+    // The subdistrict's supervision list holds it; the filing deadline did not move.
+    const list = (await get('/api/v1/incidents?escalated=true', subdistrict)).json();
+    expect(list.items.map((i: { id: string }) => i.id)).toContain(incidentId);
+    expect(r.json().dueAt).toBe(
+      (await get(`/api/v1/incidents/${incidentId}`, officer))
+        .json()
+        .timeline.find((e: { type: string }) => e.type === 'file').dueAt,
+    );
+    const audit = await env()
+      .ctx.db.selectFrom('audit_log')
+      .select(['action', 'actor_role', 'detail'])
+      .where('subject_id', '=', incidentId)
+      .where('action', '=', 'incident.escalate')
+      .execute();
+    expect(audit).toHaveLength(1);
+    expect(audit[0]?.actor_role).toBe('community_officer');
+    const topics = await env().ctx.db.selectFrom('outbox').select('topic').where('key', '=', incidentId).execute();
+    expect(topics.map((t) => t.topic)).toContain('incident.escalate');
+    // One level per ancestor, up to the root of the tree, and no further.
+    const levels = home.path.split('.').length - 1;
+    for (let level = 2; level <= levels; level++) {
+      r = await post(`/api/v1/incidents/${incidentId}/actions`, officer, {
+        type: 'escalate',
+        reason: `level ${level}`,
+      });
+      expect(r.statusCode, r.body).toBe(200);
+      expect(r.json().escalation.jurisdictionPath).toBe(home.path.split('.').slice(0, -level).join('.'));
+    }
+    r = await post(`/api/v1/incidents/${incidentId}/actions`, officer, { type: 'escalate', reason: 'once more' });
+    expect(r.statusCode).toBe(409);
+    expect(r.json()).toMatchObject({ code: 'escalation_limit' });
+  });
+
   it('escalates an overdue incident up the jurisdiction tree on the injected clock', async () => {
-    const res = await post('/api/v1/incidents', resident, {
+    const res = await post('/api/v1/incidents?allowDuplicate=true', resident, {
       categoryCode: '0603',
       description: 'Broken bench',
       lat: home.lat,

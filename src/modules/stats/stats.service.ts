@@ -7,6 +7,7 @@ import { findJurisdiction } from '../jurisdictions/jurisdictions.repository.ts';
 import { metrics } from './metrics-registry.ts';
 import './case-metrics.ts';
 import './incident-metrics.ts';
+import './campaign-metrics.ts';
 import './status-metrics.ts';
 
 /** Aggregates only: the command center sees counts per area, never people. */

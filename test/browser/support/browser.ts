@@ -94,3 +94,14 @@ export async function apiAll<F>(pathAndQuery: string): Promise<F[]> {
   } while (cursor);
   return out;
 }
+
+/** Polls `fn` until `ok` holds or `ms` pass, and returns the last value (the caller's assertion says what failed). */
+export async function until<T>(fn: () => Promise<T>, ok: (v: T) => boolean, ms = 20_000): Promise<T> {
+  const deadline = Date.now() + ms;
+  let v = await fn();
+  while (!ok(v) && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 250));
+    v = await fn();
+  }
+  return v;
+}

@@ -16,10 +16,13 @@ export async function gridWorkers(gridCode: string, signal?: AbortSignal): Promi
 export const DISPATCHABLE = ['collected', 'filed', 'returned'] as const;
 export const REASSIGNABLE = ['dispatched', 'handling'] as const;
 export const PARKABLE = ['dispatched', 'handling'] as const;
+/** Stages with a running time limit and the work not yet done: the workflow's `escalate` step applies. */
+export const ESCALATABLE = ['collected', 'filed', 'returned', 'dispatched', 'handling', 'handled'] as const;
 
 export const mayAssign = (stage: string) =>
   (DISPATCHABLE as readonly string[]).includes(stage) || (REASSIGNABLE as readonly string[]).includes(stage);
-export const mayEscalate = (stage: string) => (PARKABLE as readonly string[]).includes(stage);
+export const mayEscalate = (stage: string) => (ESCALATABLE as readonly string[]).includes(stage);
+export const mayPark = (stage: string) => (PARKABLE as readonly string[]).includes(stage);
 
 /**
  * Assigns an incident to a grid worker through the workflow: a new report is filed (立案) first, then dispatched
@@ -37,11 +40,16 @@ export async function assignIncident(
 }
 
 /**
- * Escalates an incident the grid cannot resolve to the problem ledger (挂账督办): the workflow's park step, with
- * the officer's written explanation. Its clock stops; the levels above see it on the ledger until it is resumed.
- * Overdue incidents also escalate by themselves, level by level (the `escalationLevel` the list shows).
+ * Escalated supervision (督办): the next jurisdiction level up supervises the incident, with the officer's written
+ * reason on the record. The time limit keeps running. Overdue incidents also escalate by themselves, level by level.
  */
-export const escalateIncident = (id: string, reason: string) => actOnIncident(id, { type: 'park', reason });
+export const escalateIncident = (id: string, reason: string) => actOnIncident(id, { type: 'escalate', reason });
 
-/** Takes an escalated (parked) incident off the ledger: back to where it was, with a fresh handling limit. */
+/**
+ * Puts an incident the grid cannot resolve within any limit on the problem ledger (挂账): its clock stops until it
+ * is resumed, with the officer's written explanation.
+ */
+export const parkIncident = (id: string, reason: string) => actOnIncident(id, { type: 'park', reason });
+
+/** Takes a parked incident off the ledger: back to where it was, with a fresh handling limit. */
 export const resumeIncident = (id: string) => actOnIncident(id, { type: 'resume' });

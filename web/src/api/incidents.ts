@@ -37,6 +37,8 @@ export interface Incident extends IncidentSummary {
   publicNote: string | null;
   pendingExtension: Record<string, unknown> | null;
   handlerIds: string[];
+  /** Escalated supervision (督办): the level reached and the jurisdiction (path) that now supervises. */
+  escalation: { level: number; jurisdictionPath: string; at: string } | null;
   photos: Array<{ n: number; contentType: string; bytes: number; sha256: string; url: string }>;
   allowedActions: string[];
   timeline: TimelineEvent[];
@@ -47,12 +49,14 @@ export interface IncidentQuery {
   gridCode?: string;
   stage?: string;
   overdue?: boolean;
+  /** Only incidents under escalated supervision (督办). */
+  escalated?: boolean;
   limit?: number;
 }
 
 export const listIncidents = (q: IncidentQuery, signal?: AbortSignal) =>
   api<{ items: IncidentSummary[]; nextCursor: string | null }>('/incidents', {
-    query: { limit: 100, ...q, overdue: q.overdue ? 'true' : undefined },
+    query: { limit: 100, ...q, overdue: q.overdue ? 'true' : undefined, escalated: q.escalated ? 'true' : undefined },
     ...(signal ? { signal } : {}),
   });
 

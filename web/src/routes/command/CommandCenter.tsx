@@ -3,7 +3,7 @@ import { useTranslation } from 'react-i18next';
 import type { FeedEvent } from '../../api/feed.ts';
 import type { JurisdictionFeature } from '../../api/types.ts';
 import { ProblemAlert } from '../../components/ProblemAlert.tsx';
-import { formatArea, formatNumber, useLanguage } from '../../i18n/format.ts';
+import { formatArea, formatNumber, formatPercent, useLanguage } from '../../i18n/format.ts';
 import { Link, navigate, segments, usePath } from '../../router.tsx';
 import { useSession } from '../../session/SessionContext.tsx';
 import { Breadcrumb } from './panels/Breadcrumb.tsx';
@@ -87,18 +87,25 @@ export default function CommandCenter() {
   const bandValues = band === 'grids' ? gridValues : areaValues;
   const thresholdKey = `${metric.id}:${band}:${focusId}`;
   const threshold =
-    thresholdKey in thresholds ? (thresholds[thresholdKey] ?? null) : defaultThreshold(bandValues ?? {});
+    thresholdKey in thresholds
+      ? (thresholds[thresholdKey] ?? null)
+      : defaultThreshold(bandValues ?? {}, metric.direction);
   const areaScale = useMemo(
-    () => buildScale(areaValues ?? {}, band === 'areas' ? threshold : null),
-    [areaValues, band, threshold],
+    () => buildScale(areaValues ?? {}, band === 'areas' ? threshold : null, metric.direction),
+    [areaValues, band, threshold, metric.direction],
   );
   const gridScale = useMemo(
-    () => buildScale(gridValues ?? {}, band === 'grids' ? threshold : null),
-    [gridValues, band, threshold],
+    () => buildScale(gridValues ?? {}, band === 'grids' ? threshold : null, metric.direction),
+    [gridValues, band, threshold, metric.direction],
   );
   const palette = PALETTES[metric.palette];
   const formatValue = useCallback(
-    (v: number) => (metric.unit === 'm2' ? formatArea(v, lang) : formatNumber(v, lang)),
+    (v: number) =>
+      metric.unit === 'm2'
+        ? formatArea(v, lang)
+        : metric.unit === 'percent'
+          ? formatPercent(v, lang)
+          : formatNumber(v, lang),
     [metric.unit, lang],
   );
   const drill = useCallback((id: string) => navigate(`/command/${id}`), []);

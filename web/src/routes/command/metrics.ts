@@ -1,5 +1,5 @@
 import type { GridFeature, JurisdictionFeature } from '../../api/types.ts';
-import type { PaletteId } from './map/choropleth-scale.ts';
+import type { AlertDirection, PaletteId } from './map/choropleth-scale.ts';
 import type { StatusFigures, StatusMetric } from './useAreaStats.ts';
 import { gridFigure, type GridFigures } from './useGridFigures.ts';
 
@@ -21,7 +21,9 @@ export interface MetricInput {
 export interface Metric {
   id: string;
   palette: PaletteId;
-  unit: 'count' | 'm2';
+  unit: 'count' | 'm2' | 'percent';
+  /** Which end of the scale pulses: high counts, or low coverage. */
+  direction: AlertDirection;
   needsGridIndex: boolean;
   /** Whether zoomed-in grids above a community need per-grid figures from the server. */
   needsGridFigures: boolean;
@@ -76,6 +78,7 @@ function statusMetric(id: string, server: StatusMetric): Metric {
     id,
     palette: 'heat',
     unit: 'count',
+    direction: 'high',
     needsGridIndex: false,
     needsGridFigures: true,
     areas: ({ stats }) => (stats && stats.level !== 'grid' ? stats.byMetric[server] : null),
@@ -92,11 +95,43 @@ function statusMetric(id: string, server: StatusMetric): Metric {
   };
 }
 
+/** Percent of `of` that is `part`, per id, leaving out ids with nothing to cover (no campaign there). */
+export function percentOf(part: Readonly<Record<string, number>>, of: Readonly<Record<string, number>>): Values {
+  const out: Values = {};
+  for (const [id, total] of Object.entries(of)) if (total > 0) out[id] = (100 * (part[id] ?? 0)) / total;
+  return out;
+}
+
+/**
+ * Door-to-door campaign coverage: households reached ÷ households on the lists of running campaigns, per area or
+ * grid. The server sends both counts so areas divide their own sums; a place without a campaign has no value.
+ */
+const campaignCoverage: Metric = {
+  id: 'campaignCoverage',
+  palette: 'gap',
+  unit: 'percent',
+  direction: 'low',
+  needsGridIndex: false,
+  needsGridFigures: true,
+  areas: ({ stats }) =>
+    stats && stats.level !== 'grid'
+      ? percentOf(stats.byMetric.campaign_reached, stats.byMetric.campaign_households)
+      : null,
+  grids: ({ stats, grids, gridFigures }) => {
+    const source = stats && stats.level === 'grid' ? stats.byMetric : gridFigures?.byMetric;
+    if (!source || grids.length === 0) return null;
+    const pct = percentOf(source.campaign_reached, source.campaign_households);
+    const out = byId(grids, (g) => pct[g.properties.code]);
+    return Object.keys(out).length > 0 || source === stats?.byMetric ? out : null;
+  },
+};
+
 export const METRICS: readonly Metric[] = [
   {
     id: 'gridCount',
     palette: 'blue',
     unit: 'count',
+    direction: 'high',
     needsGridIndex: true,
     needsGridFigures: false,
     areas: ({ areas, gridIndex }) =>
@@ -112,6 +147,7 @@ export const METRICS: readonly Metric[] = [
     id: 'area',
     palette: 'blue',
     unit: 'm2',
+    direction: 'high',
     needsGridIndex: false,
     needsGridFigures: false,
     areas: ({ areas }) => byId(areas, (f) => f.properties.areaM2),
@@ -123,8 +159,9 @@ export const METRICS: readonly Metric[] = [
   statusMetric('openIncidents', 'open_incidents'),
   statusMetric('overdueIncidents', 'overdue_incidents'),
   statusMetric('activeCases', 'active_cases'),
+  campaignCoverage,
 ];
 
-export const PENDING_METRICS: readonly PendingMetric[] = [{ id: 'campaignCoverage', apiKey: 'campaigns' }];
+export const PENDING_METRICS: readonly PendingMetric[] = [];
 
 export const metricById = (id: string): Metric => METRICS.find((m) => m.id === id) ?? (METRICS[0] as Metric);

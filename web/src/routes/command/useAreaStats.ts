@@ -9,6 +9,8 @@ export const STATUS_METRICS = [
   'open_incidents',
   'overdue_incidents',
   'active_cases',
+  'campaign_households',
+  'campaign_reached',
 ] as const;
 export type StatusMetric = (typeof STATUS_METRICS)[number];
 
@@ -19,7 +21,7 @@ export interface StatusFigures {
   totals: Record<StatusMetric, number>;
 }
 
-/** Red/yellow/quarantine and open/overdue incident figures per child of the focus, refetched when `refresh` changes (live feed). */
+/** Red/yellow/quarantine, open/overdue incident, case and campaign figures per child of the focus, refetched when `refresh` changes (live feed). */
 export function useAreaStats(focusId: string | null, refresh: number) {
   const [figures, setFigures] = useState<StatusFigures | null>(null);
   const [error, setError] = useState<unknown>(null);

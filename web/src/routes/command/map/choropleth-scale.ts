@@ -4,15 +4,20 @@ import type { ExpressionSpecification } from 'maplibre-gl';
 export const PALETTES = {
   blue: ['#16324f', '#194b78', '#1f67a3', '#2b8fd6', '#6cc3f7'],
   heat: ['#2a1a24', '#5c1d2e', '#9c2337', '#dc3345', '#ff8a6b'],
+  /** For figures where low is bad (coverage): the lowest values carry the eye. */
+  gap: ['#ff8a6b', '#dc3345', '#9c2337', '#5c1d2e', '#2a1a24'],
 } as const;
 export type PaletteId = keyof typeof PALETTES;
 export const NO_DATA_COLOR = '#1a2233';
+
+/** Whether high figures (cases, overdue incidents) or low ones (campaign coverage) call for attention. */
+export type AlertDirection = 'high' | 'low';
 
 export interface Scale {
   /** [min, max] of the values, or null when there are none. */
   domain: readonly [number, number] | null;
   threshold: number | null;
-  /** Ids whose value reaches the threshold: they pulse. */
+  /** Ids whose value reaches the threshold (from above for 'low' figures): they pulse. */
   alerts: readonly string[];
 }
 
@@ -25,19 +30,33 @@ export function percentile(sorted: readonly number[], p: number): number | null 
 
 /**
  * Without an operator's choice, the top decile stands out, or, when most figures are the minimum (a few red
- * grids among hundreds at 0), those above it. With no spread nothing does: a flat map flashing everywhere would
- * say nothing.
+ * grids among hundreds at 0), those above it. For figures where low is bad the same holds mirrored: the bottom
+ * decile, or those below a common maximum (a few grids behind among many at 100 %). With no spread nothing does:
+ * a flat map flashing everywhere would say nothing.
  */
-export function defaultThreshold(values: Readonly<Record<string, number>>): number | null {
+export function defaultThreshold(
+  values: Readonly<Record<string, number>>,
+  direction: AlertDirection = 'high',
+): number | null {
   const sorted = Object.values(values).sort((a, b) => a - b);
   if (sorted.length < 2 || sorted[0] === sorted.at(-1)) return null;
+  if (direction === 'low') {
+    const p10 = percentile(sorted, 10);
+    const max = sorted.at(-1) as number;
+    if (p10 === max) return [...sorted].reverse().find((v) => v < max) ?? null;
+    return p10;
+  }
   const p90 = percentile(sorted, 90);
   // Sparse counts (most grids 0): a threshold at the minimum would flash everything; take the next value up.
   if (p90 === sorted[0]) return sorted.find((v) => v > (sorted[0] as number)) ?? null;
   return p90;
 }
 
-export function buildScale(values: Readonly<Record<string, number>>, threshold: number | null): Scale {
+export function buildScale(
+  values: Readonly<Record<string, number>>,
+  threshold: number | null,
+  direction: AlertDirection = 'high',
+): Scale {
   const entries = Object.entries(values).filter(([, v]) => Number.isFinite(v));
   if (entries.length === 0) return { domain: null, threshold, alerts: [] };
   let min = Infinity;
@@ -46,7 +65,8 @@ export function buildScale(values: Readonly<Record<string, number>>, threshold: 
     if (v < min) min = v;
     if (v > max) max = v;
   }
-  const alerts = threshold === null ? [] : entries.filter(([, v]) => v >= threshold).map(([id]) => id);
+  const reaches = direction === 'low' ? (v: number, t: number) => v <= t : (v: number, t: number) => v >= t;
+  const alerts = threshold === null ? [] : entries.filter(([, v]) => reaches(v, threshold)).map(([id]) => id);
   return { domain: [min, max], threshold, alerts };
 }
 

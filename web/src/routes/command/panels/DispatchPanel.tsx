@@ -7,6 +7,8 @@ import {
   gridWorkers,
   mayAssign,
   mayEscalate,
+  mayPark,
+  parkIncident,
   REASSIGNABLE,
   resumeIncident,
   type Worker,
@@ -20,8 +22,9 @@ import { labelOf } from '../../../i18n/labels.ts';
 import { IncidentDetails } from './IncidentDetails.tsx';
 import './dispatch.css';
 
-type Filter = 'open' | 'overdue';
-type Form = { kind: 'assign' | 'escalate' | 'reassignTask'; id: string } | null;
+type Filter = 'open' | 'overdue' | 'escalated';
+type Form = { kind: 'assign' | 'escalate' | 'park' | 'reassignTask'; id: string } | null;
+const FILTERS: readonly Filter[] = ['open', 'overdue', 'escalated'];
 
 interface Props {
   /** The jurisdiction on the map (already checked to lie in the officer's scope). */
@@ -51,9 +54,9 @@ function cachedWorkers(code: string): Promise<Worker[]> {
 }
 
 /**
- * Open and overdue incidents and tasks in the area on the map, with the officer's dispatch steps: assign to a
- * grid worker of the item's grid (file + dispatch, or reassign) and escalate to the problem ledger. Refreshed by
- * the live feed, so a new report appears without reloading.
+ * Open, overdue and escalated incidents and tasks in the area on the map, with the officer's dispatch steps: assign
+ * to a grid worker of the item's grid (file + dispatch, or reassign), escalate to the next level up for supervision
+ * (督办), and park on the problem ledger (挂账). Refreshed by the live feed, so a new report appears without reloading.
  */
 export function DispatchPanel({ jurisdictionId, gridCode, refresh }: Props) {
   const { t } = useTranslation();
@@ -75,10 +78,19 @@ export function DispatchPanel({ jurisdictionId, gridCode, refresh }: Props) {
     const timer = setTimeout(() => {
       Promise.all([
         listIncidents(
-          { ...where, stage: 'open', ...(filter === 'overdue' ? { overdue: true } : {}), limit: ROWS },
+          {
+            ...where,
+            stage: 'open',
+            ...(filter === 'overdue' ? { overdue: true } : {}),
+            ...(filter === 'escalated' ? { escalated: true } : {}),
+            limit: ROWS,
+          },
           ac.signal,
         ),
-        listTasks({ ...where, status: 'active', limit: ROWS }, ac.signal),
+        // Tasks have no escalation of their own: the escalated view lists incidents only.
+        filter === 'escalated'
+          ? Promise.resolve({ items: [] as Task[] })
+          : listTasks({ ...where, status: 'active', limit: ROWS }, ac.signal),
       ]).then(
         ([inc, tk]) => {
           setIncidents(inc.items);
@@ -136,7 +148,7 @@ export function DispatchPanel({ jurisdictionId, gridCode, refresh }: Props) {
         </span>
       </div>
       <div className="dispatch-filter" role="group" aria-label={t('dispatch.filter')}>
-        {(['open', 'overdue'] as const).map((f) => (
+        {FILTERS.map((f) => (
           <button
             key={f}
             type="button"
@@ -190,11 +202,22 @@ export function DispatchPanel({ jurisdictionId, gridCode, refresh }: Props) {
                     }}
                   />
                 ) : form?.id === i.id && form.kind === 'escalate' ? (
-                  <EscalateForm
+                  <ReasonForm
+                    kind="escalate"
                     onCancel={() => setForm(null)}
                     onSubmit={async (reason) => {
-                      await escalateIncident(i.id, reason);
-                      after(t('dispatch.escalated'));
+                      const done = await escalateIncident(i.id, reason);
+                      const to = done.escalation?.jurisdictionPath.split('.').at(-1) ?? '';
+                      after(t('dispatch.escalated', { code: to, n: done.escalation?.level ?? 1 }));
+                    }}
+                  />
+                ) : form?.id === i.id && form.kind === 'park' ? (
+                  <ReasonForm
+                    kind="park"
+                    onCancel={() => setForm(null)}
+                    onSubmit={async (reason) => {
+                      await parkIncident(i.id, reason);
+                      after(t('dispatch.parked'));
                     }}
                   />
                 ) : (
@@ -237,6 +260,15 @@ export function DispatchPanel({ jurisdictionId, gridCode, refresh }: Props) {
                         onClick={() => setForm({ kind: 'escalate', id: i.id })}
                       >
                         {t('dispatch.escalate')}
+                      </button>
+                    ) : null}
+                    {mayPark(i.stage) ? (
+                      <button
+                        type="button"
+                        className="btn btn-small btn-quiet"
+                        onClick={() => setForm({ kind: 'park', id: i.id })}
+                      >
+                        {t('dispatch.park')}
                       </button>
                     ) : null}
                   </div>
@@ -382,7 +414,16 @@ function AssignForm({
   );
 }
 
-function EscalateForm({ onSubmit, onCancel }: { onSubmit(reason: string): Promise<void>; onCancel(): void }) {
+/** The written reason for an escalation (督办) or for parking on the ledger (挂账); both stay on the record. */
+function ReasonForm({
+  kind,
+  onSubmit,
+  onCancel,
+}: {
+  kind: 'escalate' | 'park';
+  onSubmit(reason: string): Promise<void>;
+  onCancel(): void;
+}) {
   const { t } = useTranslation();
   const [reason, setReason] = useState('');
   const [error, setError] = useState<unknown>(null);
@@ -401,8 +442,8 @@ function EscalateForm({ onSubmit, onCancel }: { onSubmit(reason: string): Promis
     }
   };
   return (
-    <form className="dispatch-form" onSubmit={(e) => void submit(e)} data-testid="escalate-form">
-      <p className="small">{t('dispatch.escalateExplain')}</p>
+    <form className="dispatch-form" onSubmit={(e) => void submit(e)} data-testid={`${kind}-form`}>
+      <p className="small">{t(kind === 'escalate' ? 'dispatch.escalateExplain' : 'dispatch.parkExplain')}</p>
       <ProblemAlert error={error} />
       <label className="dispatch-field">
         {t('dispatch.explanation')}
@@ -418,7 +459,7 @@ function EscalateForm({ onSubmit, onCancel }: { onSubmit(reason: string): Promis
       </label>
       <div className="dispatch-actions">
         <button type="submit" className="btn btn-small btn-primary" disabled={busy || reason.trim().length < 2}>
-          {t('dispatch.confirmEscalate')}
+          {t(kind === 'escalate' ? 'dispatch.confirmEscalate' : 'dispatch.confirmPark')}
         </button>
         <button type="button" className="btn btn-small btn-quiet" onClick={onCancel}>
           {t('dispatch.cancel')}

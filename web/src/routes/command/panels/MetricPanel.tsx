@@ -48,13 +48,15 @@ export function MetricPanel(p: Props) {
             {t(`command.metrics.${m.id}` as 'command.metrics.gridCount')}
           </option>
         ))}
-        <optgroup label={t('command.metric.pendingGroup')}>
-          {PENDING_METRICS.map((m) => (
-            <option key={m.id} value={m.id} disabled>
-              {t(`command.metrics.${m.id}` as 'command.metrics.gridCount')} — {t(`apis.${m.apiKey}`)}
-            </option>
-          ))}
-        </optgroup>
+        {PENDING_METRICS.length > 0 ? (
+          <optgroup label={t('command.metric.pendingGroup')}>
+            {PENDING_METRICS.map((m) => (
+              <option key={m.id} value={m.id} disabled>
+                {t(`command.metrics.${m.id}` as 'command.metrics.gridCount')} — {t(`apis.${m.apiKey}`)}
+              </option>
+            ))}
+          </optgroup>
+        ) : null}
       </select>
       <p className="metric-band">
         {p.band === 'grids'
@@ -78,7 +80,8 @@ export function MetricPanel(p: Props) {
       )}
       <div className="threshold">
         <label htmlFor={ids.threshold}>
-          <span className="pulse-dot" aria-hidden="true" /> {t('command.metric.threshold')}
+          <span className="pulse-dot" aria-hidden="true" />{' '}
+          {t(p.metric.direction === 'low' ? 'command.metric.thresholdBelow' : 'command.metric.threshold')}
         </label>
         <input
           id={ids.threshold}
@@ -92,15 +95,10 @@ export function MetricPanel(p: Props) {
         />
       </div>
       <p className="small" aria-live="polite" data-testid="alert-count">
-        {p.band === 'grids'
-          ? t('command.metric.alertingGrids', {
-              count: p.scale.alerts.length,
-              n: formatNumber(p.scale.alerts.length, lang),
-            })
-          : t('command.metric.alerting', {
-              count: p.scale.alerts.length,
-              n: formatNumber(p.scale.alerts.length, lang),
-            })}
+        {t(
+          `command.metric.${p.band === 'grids' ? 'alertingGrids' : 'alerting'}${p.metric.direction === 'low' ? 'Below' : ''}` as 'command.metric.alerting',
+          { count: p.scale.alerts.length, n: formatNumber(p.scale.alerts.length, lang) },
+        )}
       </p>
     </section>
   );
