@@ -58,7 +58,7 @@ function uuidOf(n: number): string {
  */
 export async function loadChain(ctx: AppContext, n: number, log: (done: number) => void) {
   // Loaded entries are sealed already (chain_pos = seq); the sequence continues after them.
-  for (const i of ['audit_person_idx', 'audit_actor_idx', 'audit_action_idx', 'audit_subject_idx', 'audit_at_idx'])
+  for (const i of ['audit_person_idx', 'audit_actor_idx', 'audit_action_idx', 'audit_subject_idx', 'audit_at_brin'])
     await sql`drop index if exists ${sql.raw(i)}`.execute(ctx.db);
   const t0 = Date.UTC(2026, 0, 1);
   let prev = GENESIS_HASH;

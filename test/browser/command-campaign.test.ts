@@ -115,5 +115,18 @@ describe('command center: campaign coverage on the map', () => {
       (st) => st[code]?.alert === true,
     );
     expect(pulsing[code]?.alert).toBe(true);
+    // The glow is drawn from a small source holding only the alerting grids, not from every grid.
+    const glowing = await until(
+      () =>
+        page.evaluate(() =>
+          (window.__tesseraMap?.querySourceFeatures('grids-alert') ?? []).map((f) => String(f.properties.code)),
+        ),
+      (codes) => codes.includes(code),
+    );
+    const allCodes = (await gridsOf(target.id)).map((g) => g.properties.code);
+    const flagged = Object.entries(await featureStates(page, 'grids', allCodes))
+      .filter(([, st]) => st.alert === true)
+      .map(([c]) => c);
+    expect(new Set(glowing)).toEqual(new Set(flagged));
   });
 });

@@ -18,11 +18,13 @@ import { useMapInteraction, type Hover } from './useMapInteraction.ts';
 const AREA_TARGET: ChoroplethTarget = {
   source: SOURCES.areas,
   fillLayer: LAYERS.areasFill,
+  alertSource: SOURCES.areasAlert,
   alert: { fill: LAYERS.areasAlertFill, line: LAYERS.areasAlertLine },
 };
 const GRID_TARGET: ChoroplethTarget = {
   source: SOURCES.grids,
   fillLayer: LAYERS.gridsFill,
+  alertSource: SOURCES.gridsAlert,
   alert: { fill: LAYERS.gridsAlertFill, line: LAYERS.gridsAlertLine },
 };
 // The metric panel floats over the map's top-left corner; keep the focus clear of it.
@@ -55,6 +57,8 @@ interface Props {
   onView(view: View): void;
 }
 
+const NONE: readonly never[] = [];
+
 const collection = (features: readonly unknown[]) => ({
   type: 'FeatureCollection' as const,
   features: features as never[],
@@ -79,6 +83,8 @@ export function CommandMap(props: Props) {
     if (!map || !data) return;
     (map.getSource(SOURCES.scope) as GeoJSONSource).setData(collection(data.focus.geometry ? [data.focus] : []));
     (map.getSource(SOURCES.areas) as GeoJSONSource).setData(collection(data.areas));
+    // The children tile the focus: its own fill would only be painted over (a whole extra pass per frame).
+    map.setLayoutProperty(LAYERS.scopeFill, 'visibility', data.areas.length > 0 ? 'none' : 'visible');
     for (const l of GRID_LAYERS) map.setLayerZoomRange(l, data.isLeaf ? 0 : GRID_MIN_ZOOM, 24);
     const bbox = data.focus.properties.bbox;
     if (bbox && bbox.length >= 4) {
@@ -119,8 +125,8 @@ export function CommandMap(props: Props) {
     };
   }, [map, focusId, gridKey]);
 
-  useChoropleth(map, AREA_TARGET, areaLayer.values, areaLayer.scale, palette, focusId);
-  useChoropleth(map, GRID_TARGET, gridLayer.values, gridLayer.scale, palette, gridKey);
+  useChoropleth(map, AREA_TARGET, areaLayer.values, areaLayer.scale, palette, focusId, data?.areas ?? NONE);
+  useChoropleth(map, GRID_TARGET, gridLayer.values, gridLayer.scale, palette, gridKey, grids);
 
   // Coloured grids replace the area colours as one zooms in; uncoloured grids stay a mesh over them.
   useEffect(() => {
@@ -137,6 +143,28 @@ export function CommandMap(props: Props) {
         : 0.92,
     );
   }, [map, gridLayer.values, isLeaf]);
+
+  // The hovered area or grid and the selected grid, outlined from a copy in the small highlight source. The
+  // `selected` feature state stays on the grid for readers (tests, devtools).
+  const hoverKey = hover ? `${hover.kind}:${hover.id}` : '';
+  useEffect(() => {
+    if (!map) return;
+    const out: unknown[] = [];
+    const gridByCode = (code: string) => grids.find((g) => g.id === code);
+    const [kind, id] = hoverKey.split(':');
+    if (kind === 'area') {
+      const a = data?.areas.find((x) => x.id === id);
+      if (a) out.push({ type: 'Feature', geometry: a.geometry, properties: { kind: 'area', selected: false } });
+    } else if (kind === 'grid' && id !== selectedGrid) {
+      const g = id ? gridByCode(id) : undefined;
+      if (g) out.push({ type: 'Feature', geometry: g.geometry, properties: { kind: 'grid', selected: false } });
+    }
+    const sel = selectedGrid ? gridByCode(selectedGrid) : undefined;
+    if (sel) out.push({ type: 'Feature', geometry: sel.geometry, properties: { kind: 'grid', selected: true } });
+    (map.getSource(SOURCES.highlight) as GeoJSONSource).setData(
+      collection(out.filter((f) => (f as { geometry: unknown }).geometry)),
+    );
+  }, [map, hoverKey, selectedGrid, data, grids]);
 
   useEffect(() => {
     if (!map) return;

@@ -1,10 +1,24 @@
 import type { ExpressionSpecification, LayerSpecification, StyleSpecification } from 'maplibre-gl';
 import { fillColorExpression } from './choropleth-scale.ts';
 
-/** Unit grids are ~100 m: from zoom 12 (≈3 px a grid) they read as a fine mesh rather than noise. */
-export const GRID_MIN_ZOOM = 12;
+/**
+ * Unit grids are ~100 m: below zoom 13 (≈6 px a grid) the mesh is texture, not information, and drawing thousands
+ * of outlines there halved the frame rate while panning a 1M-resident city in software GL (5.6 → 11 fps). Areas
+ * carry the figures below it.
+ */
+export const GRID_MIN_ZOOM = 13;
 
-export const SOURCES = { scope: 'scope', areas: 'areas', grids: 'grids' } as const;
+export const SOURCES = {
+  scope: 'scope',
+  areas: 'areas',
+  grids: 'grids',
+  // Alerting features and the hovered/selected one are copied into small sources of their own, so the layers that
+  // draw them rasterise a handful of polygons instead of every polygon with a transparent colour. In software GL
+  // (wall screens without a GPU) each full-coverage layer is a full-screen pass per frame.
+  areasAlert: 'areas-alert',
+  gridsAlert: 'grids-alert',
+  highlight: 'highlight',
+} as const;
 export const LAYERS = {
   scopeFill: 'scope-fill',
   areasFill: 'areas-fill',
@@ -21,10 +35,8 @@ export const LAYERS = {
 } as const;
 
 const EMPTY = { type: 'FeatureCollection' as const, features: [] };
-const hovered: ExpressionSpecification = ['boolean', ['feature-state', 'hover'], false];
-const selected: ExpressionSpecification = ['boolean', ['feature-state', 'selected'], false];
-// Alert layers show only features whose `alert` state is set; pulse.ts animates their colour and width.
-const alerting: ExpressionSpecification = ['case', ['boolean', ['feature-state', 'alert'], false], 1, 0];
+const selected: ExpressionSpecification = ['boolean', ['get', 'selected'], false];
+const ofKind = (kind: 'area' | 'grid'): ExpressionSpecification => ['==', ['get', 'kind'], kind];
 
 // No tiles, no glyphs, no sprites: the map is drawn from our own polygons and works offline or air-gapped.
 export function blankStyle(): StyleSpecification {
@@ -36,6 +48,9 @@ export function blankStyle(): StyleSpecification {
       [SOURCES.scope]: { type: 'geojson', data: EMPTY },
       [SOURCES.areas]: { type: 'geojson', data: EMPTY, promoteId: 'id' },
       [SOURCES.grids]: { type: 'geojson', data: EMPTY, promoteId: 'code' },
+      [SOURCES.areasAlert]: { type: 'geojson', data: EMPTY },
+      [SOURCES.gridsAlert]: { type: 'geojson', data: EMPTY },
+      [SOURCES.highlight]: { type: 'geojson', data: EMPTY },
     },
     layers: [{ id: 'background', type: 'background', paint: { 'background-color': '#070d18' } }, ...layers()],
   };
@@ -54,8 +69,8 @@ function layers(): LayerSpecification[] {
       id: LAYERS.areasAlertFill,
       layout: { visibility: 'none' },
       type: 'fill',
-      source: SOURCES.areas,
-      paint: { 'fill-color': 'rgba(255, 45, 85, 0)', 'fill-opacity': alerting },
+      source: SOURCES.areasAlert,
+      paint: { 'fill-color': 'rgba(255, 45, 85, 0)' },
     },
     {
       id: LAYERS.gridsFill,
@@ -68,9 +83,9 @@ function layers(): LayerSpecification[] {
       id: LAYERS.gridsAlertFill,
       layout: { visibility: 'none' },
       type: 'fill',
-      source: SOURCES.grids,
+      source: SOURCES.gridsAlert,
       minzoom: GRID_MIN_ZOOM,
-      paint: { 'fill-color': 'rgba(255, 45, 85, 0)', 'fill-opacity': alerting },
+      paint: { 'fill-color': 'rgba(255, 45, 85, 0)' },
     },
     {
       id: LAYERS.gridsLine,
@@ -83,9 +98,9 @@ function layers(): LayerSpecification[] {
       id: LAYERS.gridsAlertLine,
       layout: { visibility: 'none' },
       type: 'line',
-      source: SOURCES.grids,
+      source: SOURCES.gridsAlert,
       minzoom: GRID_MIN_ZOOM,
-      paint: { 'line-color': 'rgba(255, 45, 85, 0)', 'line-width': 1.5, 'line-opacity': alerting },
+      paint: { 'line-color': 'rgba(255, 45, 85, 0)', 'line-width': 1.5 },
     },
     {
       id: LAYERS.areasLine,
@@ -97,8 +112,8 @@ function layers(): LayerSpecification[] {
       id: LAYERS.areasAlertLine,
       layout: { visibility: 'none' },
       type: 'line',
-      source: SOURCES.areas,
-      paint: { 'line-color': 'rgba(255, 45, 85, 0)', 'line-width': 1.5, 'line-opacity': alerting },
+      source: SOURCES.areasAlert,
+      paint: { 'line-color': 'rgba(255, 45, 85, 0)', 'line-width': 1.5 },
     },
     {
       id: LAYERS.scopeLine,
@@ -109,18 +124,20 @@ function layers(): LayerSpecification[] {
     {
       id: LAYERS.gridsHover,
       type: 'line',
-      source: SOURCES.grids,
+      source: SOURCES.highlight,
+      filter: ofKind('grid'),
       minzoom: GRID_MIN_ZOOM,
       paint: {
         'line-color': ['case', selected, '#fde047', '#e2f3ff'],
-        'line-width': ['case', selected, 3, hovered, 2, 0],
+        'line-width': ['case', selected, 3, 2],
       },
     },
     {
       id: LAYERS.areasHover,
       type: 'line',
-      source: SOURCES.areas,
-      paint: { 'line-color': '#e2f3ff', 'line-width': ['case', hovered, 3, 0] },
+      source: SOURCES.highlight,
+      filter: ofKind('area'),
+      paint: { 'line-color': '#e2f3ff', 'line-width': 3 },
     },
   ];
 }

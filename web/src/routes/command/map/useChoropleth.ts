@@ -1,18 +1,26 @@
 import { useEffect, useRef } from 'react';
-import type { Map as MapLibreMap } from 'maplibre-gl';
+import type { GeoJSONSource, Map as MapLibreMap } from 'maplibre-gl';
 import { fillColorExpression, type Scale } from './choropleth-scale.ts';
 import { startPulse, type AlertLayers } from './pulse.ts';
 
 export interface ChoroplethTarget {
   source: string;
   fillLayer: string;
+  /** The small source the alert layers draw: a copy of the alerting features only. */
+  alertSource: string;
   alert: AlertLayers;
 }
 
+/** A drawn feature: its id is the key of `values`. */
+export interface Feature {
+  id: string;
+}
+
 /**
- * Colours a source's features by `values` (feature id → number) and pulses those at or above the scale's
- * threshold. Values live in feature state, so a new set of figures (e.g. live red/yellow counts) restyles
- * the map without re-sending geometry. `dataKey` changes whenever the source's features are replaced.
+ * Colours a source's features by `values` (feature id → number) and pulses those the scale marks as alerts. Values
+ * live in feature state, so a new set of figures (e.g. live red/yellow counts) restyles the map without re-sending
+ * geometry; the `alert` state is kept for readers (tooltips, tests), while the glow is drawn from a copy of just the
+ * alerting features. `dataKey` changes whenever the source's features are replaced.
  */
 export function useChoropleth(
   map: MapLibreMap | null,
@@ -21,9 +29,10 @@ export function useChoropleth(
   scale: Scale,
   palette: readonly string[],
   dataKey: string,
+  features: readonly Feature[],
 ): void {
   const previous = useRef<Set<string>>(new Set());
-  const { source, fillLayer, alert } = target;
+  const { source, fillLayer, alertSource, alert } = target;
 
   useEffect(() => {
     if (!map) return;
@@ -39,7 +48,11 @@ export function useChoropleth(
     }
     previous.current = next;
     map.setPaintProperty(fillLayer, 'fill-color', fillColorExpression(values ? scale.domain : null, palette));
-  }, [map, source, fillLayer, values, scale, palette, dataKey]);
+    (map.getSource(alertSource) as GeoJSONSource | undefined)?.setData({
+      type: 'FeatureCollection',
+      features: (alerts.size > 0 ? features.filter((f) => alerts.has(f.id)) : []) as never[],
+    });
+  }, [map, source, fillLayer, alertSource, values, scale, palette, dataKey, features]);
 
   const pulsing = scale.alerts.length > 0;
   useEffect(() => {

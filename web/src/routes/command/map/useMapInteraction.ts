@@ -1,6 +1,6 @@
 import { useEffect, useRef } from 'react';
 import type { MapGeoJSONFeature, MapMouseEvent, Map as MapLibreMap } from 'maplibre-gl';
-import { LAYERS, SOURCES } from './map-style.ts';
+import { LAYERS } from './map-style.ts';
 
 export type Hover =
   { kind: 'area'; id: string; x: number; y: number } | { kind: 'grid'; id: string; x: number; y: number } | null;
@@ -24,14 +24,6 @@ export function useMapInteraction(map: MapLibreMap | null, opts: Options): void 
 
   useEffect(() => {
     if (!map) return;
-    let hovered: { source: string; id: string } | null = null;
-    const setHovered = (next: { source: string; id: string } | null) => {
-      if (hovered && (hovered.source !== next?.source || hovered.id !== next.id))
-        map.setFeatureState(hovered, { hover: false });
-      if (next) map.setFeatureState(next, { hover: true });
-      hovered = next;
-    };
-
     const pick = (e: MapMouseEvent) => {
       const layers = latest.current.isLeaf ? [LAYERS.gridsFill] : [LAYERS.gridsFill, LAYERS.areasFill];
       const present = layers.filter((l) => map.getLayer(l));
@@ -43,21 +35,18 @@ export function useMapInteraction(map: MapLibreMap | null, opts: Options): void 
     };
 
     const onMove = (e: MapMouseEvent) => {
+      // While the map is dragged, hit-testing under the pointer and re-rendering the tooltip would cost frames for
+      // a tooltip nobody can read; the pointer is picked up again when the map stops.
+      if (map.isMoving()) return;
       const { grid, area } = pick(e);
       if (grid) {
-        setHovered({ source: SOURCES.grids, id: grid });
         latest.current.onHover({ kind: 'grid', id: grid, x: e.point.x, y: e.point.y });
       } else if (area) {
-        setHovered({ source: SOURCES.areas, id: area });
         latest.current.onHover({ kind: 'area', id: area, x: e.point.x, y: e.point.y });
-      } else {
-        setHovered(null);
-        latest.current.onHover(null);
-      }
+      } else latest.current.onHover(null);
       map.getCanvas().style.cursor = grid || area ? 'pointer' : '';
     };
     const onLeave = () => {
-      setHovered(null);
       latest.current.onHover(null);
       map.getCanvas().style.cursor = '';
     };
