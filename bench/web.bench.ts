@@ -1,3 +1,4 @@
+import type { Map as MapLibreMap } from 'maplibre-gl';
 import { execFileSync, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -79,7 +80,7 @@ const bench: Bench = async ({ quick }) => {
     // every layer hidden: what this renderer manages for an empty map, the ceiling for the figure above.
     const panFps = (hideLayers: boolean) =>
       page.evaluate(async (hide) => {
-        const map = (window as unknown as { __tesseraMap?: import('maplibre-gl').Map }).__tesseraMap;
+        const map = (window as unknown as { __tesseraMap?: MapLibreMap }).__tesseraMap;
         if (!map) return -1;
         if (hide)
           for (const l of map.getStyle().layers)
