@@ -22,12 +22,15 @@ import { loadWorkflow } from './categories.service.ts';
 import { actorFor, requireIncidentAccess } from './incident-access.ts';
 import { columnsAfter } from './incident-columns.ts';
 import { incidentEventPayload, workflowProblem } from './incident-events.ts';
-import { getIncidentView } from './incidents.service.ts';
+import { getIncidentView, MAX_PHOTOS_PER_INCIDENT } from './incidents.service.ts';
+import { decodePhotos } from './photos.ts';
 import {
   columnsOf,
   findIncident,
   insertEvent,
+  insertPhotos,
   lockIncident,
+  photoList,
   updateIncident,
   type IncidentRow,
 } from './incidents.repository.ts';
@@ -50,6 +53,8 @@ export interface ActionInput {
   publicNote?: string | undefined;
   /** Refuse the action if the incident changed since this version was read. */
   expectedVersion?: number | undefined;
+  /** feedback: on-site photos of the result, kept with the incident's photos. */
+  photos?: readonly { data: string }[] | undefined;
 }
 
 const ONLY_FOR: ReadonlyArray<[keyof ActionInput, readonly ActionType[], string]> = [
@@ -59,6 +64,7 @@ const ONLY_FOR: ReadonlyArray<[keyof ActionInput, readonly ActionType[], string]
   ['assigneeId', ['dispatch', 'reassign'], 'a dispatch or reassign action'],
   ['extension', ['request_extension'], 'a request_extension action'],
   ['rating', ['evaluate'], 'an evaluate action'],
+  ['photos', ['feedback'], 'a feedback action'],
 ];
 const ASSIGNEE_STEPS: readonly ActionType[] = ['accept', 'feedback', 'return', 'request_extension'];
 
@@ -113,6 +119,7 @@ async function resolveAssignee(
  */
 export async function applyIncidentAction(ctx: AppContext, principal: Principal, id: string, input: ActionInput) {
   checkFields(input);
+  const photos = decodePhotos(input.photos ?? [], 'body.photos');
   const { config } = await loadWorkflow(ctx);
   const at = ctx.clock.now();
   await ctx.db.transaction().execute(async (trx) => {
@@ -158,6 +165,14 @@ export async function applyIncidentAction(ctx: AppContext, principal: Principal,
     }
     const result = transition(row.state, action, config);
     if (!result.ok) throw workflowProblem(result.error);
+    if (photos.length > 0) {
+      const existing = (await photoList(trx, id)).length;
+      if (existing + photos.length > MAX_PHOTOS_PER_INCIDENT)
+        throw unprocessable(
+          `body.photos: incident ${id} already has ${existing} photos; at most ${MAX_PHOTOS_PER_INCIDENT} are kept per incident`,
+        );
+      await insertPhotos(trx, id, photos, principal.kind === 'anonymous' ? 'anonymous' : principal.id, at);
+    }
     const { next, event } = result;
     const publicNote = input.publicNote === undefined ? undefined : input.publicNote.trim() || null;
     await updateIncident(trx, id, columnsAfter(columnsOf(row), row.state, next, event, config), next, publicNote);
@@ -188,6 +203,7 @@ export async function applyIncidentAction(ctx: AppContext, principal: Principal,
         ...(event.assignee ? { assigneeId: event.assignee.id } : {}),
         ...(event.rejection ? { rejection: event.rejection } : {}),
         ...(event.rating !== undefined ? { rating: event.rating } : {}),
+        ...(photos.length > 0 ? { photos: photos.map((p) => p.sha256) } : {}),
       },
     });
     await emitEvent(trx, at, `incident.${event.type}`, incidentEventPayload(next, event), id);

@@ -77,6 +77,7 @@ export const incidentRoutes: RouteModule = (app, ctx) => {
   app.post(
     '/incidents/:id/actions',
     {
+      bodyLimit: REPORT_BODY_LIMIT,
       schema: {
         tags: ['incidents'],
         summary:

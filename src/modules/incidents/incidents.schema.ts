@@ -36,14 +36,8 @@ const Contact = z
 // Base64 of the largest accepted photo, with room for a data: URL prefix; larger strings are refused unread.
 const MAX_BASE64 = Math.ceil(MAX_PHOTO_BYTES / 3) * 4 + 100;
 
-export const ReportBody = z.strictObject({
-  categoryCode: z.string().regex(/^\d{4}$/, "a category code is 4 digits, e.g. '0101'"),
-  description: z.string().trim().min(2, 'describe the problem (at least 2 characters)').max(4000),
-  lat: z.number().min(-90, 'latitude must be ≥ -90').max(90, 'latitude must be ≤ 90'),
-  lng: z.number().min(-180, 'longitude must be ≥ -180').max(180, 'longitude must be ≤ 180'),
-  address: z.string().trim().max(300).optional(),
-  contact: Contact.optional(),
-  photos: z
+const Photos = (what: string) =>
+  z
     .array(
       z.strictObject({
         data: z
@@ -52,8 +46,16 @@ export const ReportBody = z.strictObject({
           .describe('Base64 (or a data: URL) of a JPEG, PNG or WebP file'),
       }),
     )
-    .max(MAX_PHOTOS, `at most ${MAX_PHOTOS} photos per report`)
-    .optional(),
+    .max(MAX_PHOTOS, `at most ${MAX_PHOTOS} photos per ${what}`);
+
+export const ReportBody = z.strictObject({
+  categoryCode: z.string().regex(/^\d{4}$/, "a category code is 4 digits, e.g. '0101'"),
+  description: z.string().trim().min(2, 'describe the problem (at least 2 characters)').max(4000),
+  lat: z.number().min(-90, 'latitude must be ≥ -90').max(90, 'latitude must be ≤ 90'),
+  lng: z.number().min(-180, 'longitude must be ≥ -180').max(180, 'longitude must be ≤ 180'),
+  address: z.string().trim().max(300).optional(),
+  contact: Contact.optional(),
+  photos: Photos('report').optional(),
   source: z.enum(['hotline', 'video', 'referral', 'grid_worker']).optional().describe('Staff only'),
   attributes: z.record(z.string(), z.union([z.string(), z.array(z.string())])).optional(),
 });
@@ -80,6 +82,7 @@ export const ActionBody = z.strictObject({
   rating: z.number().int().min(1).max(5).optional(),
   publicNote: z.string().max(1000).optional(),
   expectedVersion: z.number().int().min(1).optional(),
+  photos: Photos('step').optional().describe('feedback only: on-site photos of the result (处置反馈)'),
 });
 
 export const ListQuery = PageQuery.extend({

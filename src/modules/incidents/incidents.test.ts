@@ -265,6 +265,46 @@ describeEachBackend('incidents: the closed loop end to end', (env) => {
     expect((await post('/api/v1/incidents', otherResident, { ...near, categoryCode: '0105' })).statusCode).toBe(201);
   });
 
+  it("takes on-site photos with the handler's feedback, and refuses them elsewhere or when not images", async () => {
+    const res = await post('/api/v1/incidents?allowDuplicate=true', resident, {
+      categoryCode: '0101',
+      description: 'Bags by the bins again',
+      lat: home.lat,
+      lng: home.lng,
+    });
+    const incidentId = res.json().incident.id;
+    const act = (auth: Auth, body: Record<string, unknown>) =>
+      post(`/api/v1/incidents/${incidentId}/actions`, auth, body);
+    expect((await act(officer, { type: 'file' })).statusCode).toBe(200);
+    expect((await act(officer, { type: 'dispatch', assigneeId: workerId })).statusCode).toBe(200);
+    const photo = { data: PNG.toString('base64') };
+    let r = await act(worker, { type: 'accept', photos: [photo] });
+    expect(r.statusCode).toBe(400);
+    expect(r.json().detail).toBe('body.photos: only a feedback action takes photos; this is a accept action');
+    expect((await act(worker, { type: 'accept' })).statusCode).toBe(200);
+    const events = await count('incident_events');
+    r = await act(worker, {
+      type: 'feedback',
+      reason: 'Bags removed',
+      photos: [{ data: Buffer.from('not an image at all').toString('base64') }],
+    });
+    expect(r.statusCode).toBe(422);
+    expect(r.json().detail).toMatch(/^body\.photos\[0\]: the file is .*photos must be JPEG, PNG or WebP/);
+    expect(await count('incident_events')).toBe(events);
+    r = await act(worker, { type: 'feedback', reason: 'Bags removed, bins washed', photos: [photo] });
+    expect(r.statusCode, r.body).toBe(200);
+    expect(r.json().stage).toBe('handled');
+    expect(r.json().photos).toHaveLength(1);
+    expect(r.json().photos[0]).toMatchObject({ n: 1, contentType: 'image/png', bytes: PNG.length });
+    const audit = await env()
+      .ctx.db.selectFrom('audit_log')
+      .select('detail')
+      .where('subject_id', '=', incidentId)
+      .where('action', '=', 'incident.feedback')
+      .executeTakeFirstOrThrow();
+    expect(JSON.parse(JSON.stringify(audit.detail)).photos).toHaveLength(1);
+  });
+
   it('lets an officer escalate (督办) by hand: the next level up sees it, with the reason, audited', async () => {
     const res = await post('/api/v1/incidents?allowDuplicate=true', resident, {
       categoryCode: '0603',

@@ -72,26 +72,9 @@ export interface IncidentAction {
   assigneeId?: string;
   extension?: { amount: number; unit: TimeUnit };
   expectedVersion?: number;
+  /** feedback only: on-site photos of the result (base64 or data: URLs). */
+  photos?: Array<{ data: string }>;
 }
 
 export const actOnIncident = (id: string, action: IncidentAction) =>
   api<Incident>(`/incidents/${encodeURIComponent(id)}/actions`, { method: 'POST', body: action });
-
-/**
- * Adds an on-site photo (and its note) to an open incident, as a report from the field attached to it
- * (POST /incidents?duplicateOf=…, source grid_worker): the only way the API stores photos on an existing
- * incident. The photo is kept with the incident, the uploader recorded and audited. Needs a connection.
- */
-export const attachFieldPhoto = (incident: IncidentSummary, description: string, photoDataUrl: string) =>
-  api<{ outcome: string; incidentId: string }>('/incidents', {
-    method: 'POST',
-    query: { duplicateOf: incident.id },
-    body: {
-      categoryCode: incident.categoryCode,
-      description,
-      lat: incident.location.lat,
-      lng: incident.location.lng,
-      photos: [{ data: photoDataUrl }],
-      source: 'grid_worker',
-    },
-  });

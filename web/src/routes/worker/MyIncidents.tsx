@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { mapLimit } from '../../api/concurrency.ts';
-import { attachFieldPhoto, getIncident, type Incident, type IncidentAction } from '../../api/incidents.ts';
+import { actOnIncident, getIncident, type Incident, type IncidentAction } from '../../api/incidents.ts';
 import { getAllMyTasks } from '../../api/tasks.ts';
 import { ProblemAlert } from '../../components/ProblemAlert.tsx';
 import { formatTime } from '../../i18n/datetime.ts';
@@ -149,9 +149,13 @@ export function MyIncidents() {
                 {form?.id === i.id ? (
                   form.step === 'feedback' ? (
                     <FeedbackForm
-                      incident={i}
                       onCancel={() => setForm(null)}
                       onSubmit={(result) => act(i, { type: 'feedback', reason: result })}
+                      onSubmitWithPhoto={async (result, data) => {
+                        await actOnIncident(i.id, { type: 'feedback', reason: result, photos: [{ data }] });
+                        setForm(null);
+                        await reload();
+                      }}
                     />
                   ) : form.step === 'return' ? (
                     <ReasonForm
@@ -206,14 +210,17 @@ export function MyIncidents() {
   );
 }
 
-/** The result of the handling, with an optional on-site photo (sent at once: it needs a connection). */
+/**
+ * The result of the handling, with an optional on-site photo. With a photo the step is sent at once (a photo is too
+ * large for the phone's queue and needs a connection); without one it goes through the queue like every step.
+ */
 function FeedbackForm({
-  incident,
   onSubmit,
+  onSubmitWithPhoto,
   onCancel,
 }: {
-  incident: Incident;
   onSubmit(result: string): Promise<void>;
+  onSubmitWithPhoto(result: string, photoDataUrl: string): Promise<void>;
   onCancel(): void;
 }) {
   const { t } = useTranslation();
@@ -229,15 +236,17 @@ function FeedbackForm({
     setOffline(false);
     const text = result.trim();
     if (photo) {
-      if (!navigator.onLine) return setOffline(true);
+      // Steps still waiting in the queue must reach the server first; the photo step waits for them.
+      if (!navigator.onLine || loadQueue().length > 0) return setOffline(true);
       setBusy(true);
       try {
-        await attachFieldPhoto(incident, text, await photoDataUrl(photo));
+        await onSubmitWithPhoto(text, await photoDataUrl(photo));
       } catch (err) {
         setBusy(false);
         if (isNetworkError(err)) return setOffline(true);
         return setError(err);
       }
+      return;
     }
     await onSubmit(text);
   };
