@@ -55,7 +55,8 @@ describe('command center: dispatch', () => {
       await tokenFor({ username: `worker.${g2.properties.code}` }),
     );
 
-    const toAssign = await report(resident, g1, '0101', 'Garbage bags left by the bus stop');
+    // Not 0101: the resident-report test files the first category of the tree near a home in this grid.
+    const toAssign = await report(resident, g1, '0104', 'Garbage bags left by the bus stop for weeks');
     const toEscalate = await report(resident, g2, '0103', 'A shed built on the pavement');
     // The second one is already with its grid's worker: filed and dispatched through the API.
     await apiPost(`/incidents/${toEscalate}/actions`, { type: 'file' }, officer);
