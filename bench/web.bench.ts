@@ -104,12 +104,33 @@ const bench: Bench = async ({ quick }) => {
     const zoom = await page.evaluate(
       () => (window as unknown as { __tesseraMap?: { getZoom(): number } }).__tesseraMap?.getZoom() ?? -1,
     );
+    // Zoomed in where unit grids are drawn: the same pan over the grids of the areas in view.
+    const gridsDrawn = await page.evaluate(async () => {
+      const map = (window as unknown as { __tesseraMap?: MapLibreMap }).__tesseraMap;
+      if (!map) return -1;
+      map.jumpTo({ zoom: 14 });
+      const until = performance.now() + 60_000;
+      let n = 0;
+      while (performance.now() < until) {
+        await new Promise((r) => setTimeout(r, 500));
+        n = new Set(map.queryRenderedFeatures({ layers: ['grids-line'] }).map((f) => f.id)).size;
+        if (n > 0 && !map.isMoving()) break;
+      }
+      return n;
+    });
+    const gridFps = await panFps(false);
     const emptyFps = await panFps(true);
     out.push({
       name: 'command center: frame rate while panning',
       value: fps,
       unit: 'fps',
       notes: `${notes}, whole city in view (zoom ${zoom.toFixed(1)}), 1600×900, software rendering`,
+    });
+    out.push({
+      name: 'command center: frame rate while panning over unit grids',
+      value: gridFps,
+      unit: 'fps',
+      notes: `zoom 14, ${gridsDrawn.toLocaleString('en-US')} unit grids drawn at the start`,
     });
     out.push({
       name: 'command center: frame rate while panning, no layers (renderer ceiling)',
