@@ -19,6 +19,17 @@ export const BACKENDS: DatabaseKind[] = (process.env.TEST_BACKENDS ?? 'pglite,po
 
 export const TEST_START = new Date('2026-03-02T08:00:00Z');
 
+// Kysely's migrator looks for its table by introspecting every schema of the database, and PostgreSQL raises
+// 'schema "t_…" does not exist' when another test file drops its schema in the middle of that catalog query.
+// Migrations take this advisory lock shared and schema drops take it exclusively, so the two never overlap.
+const SCHEMA_LOCK = 7_424_242;
+
+async function adminClient(): Promise<pg.Client> {
+  const admin = new pg.Client({ connectionString: TEST_DATABASE_URL });
+  await admin.connect();
+  return admin;
+}
+
 export interface TestEnv {
   ctx: AppContext;
   clock: ManualClock;
@@ -34,8 +45,7 @@ export async function openTestEnv(kind: DatabaseKind): Promise<TestEnv & { close
   let schema: string | undefined;
   if (kind === 'postgres') {
     schema = `t_${randomBytes(6).toString('hex')}`;
-    const admin = new pg.Client({ connectionString: TEST_DATABASE_URL });
-    await admin.connect();
+    const admin = await adminClient();
     await admin.query(`create schema ${schema}`);
     await admin.end();
   }
@@ -45,7 +55,15 @@ export async function openTestEnv(kind: DatabaseKind): Promise<TestEnv & { close
     schema,
     poolSize: 4,
   });
-  await migrateToLatest(handle.db);
+  if (kind === 'postgres') {
+    const admin = await adminClient();
+    try {
+      await admin.query('select pg_advisory_lock_shared($1)', [SCHEMA_LOCK]);
+      await migrateToLatest(handle.db);
+    } finally {
+      await admin.end(); // ending the session releases the lock
+    }
+  } else await migrateToLatest(handle.db);
   const config = loadConfig({ LOG_LEVEL: 'silent', DATA_DIR: 'memory://' });
   const logger = createLogger(process.env.TEST_LOG_LEVEL ?? 'silent');
   const ctx: AppContext = {
@@ -68,10 +86,13 @@ export async function openTestEnv(kind: DatabaseKind): Promise<TestEnv & { close
     async close() {
       await handle.close();
       if (schema) {
-        const admin = new pg.Client({ connectionString: TEST_DATABASE_URL });
-        await admin.connect();
-        await admin.query(`drop schema ${schema} cascade`);
-        await admin.end();
+        const admin = await adminClient();
+        try {
+          await admin.query('select pg_advisory_lock($1)', [SCHEMA_LOCK]);
+          await admin.query(`drop schema ${schema} cascade`);
+        } finally {
+          await admin.end();
+        }
       }
     },
   };
