@@ -108,7 +108,11 @@ const bench: Bench = async ({ quick }) => {
     const gridsDrawn = await page.evaluate(async () => {
       const map = (window as unknown as { __tesseraMap?: MapLibreMap }).__tesseraMap;
       if (!map) return -1;
-      map.jumpTo({ zoom: 14 });
+      // Into the middle of an area (the city's own centre may lie outside an irregular outline).
+      const area = map.queryRenderedFeatures({ layers: ['areas-fill'] })[0];
+      const ring = area?.geometry.type === 'Polygon' ? (area.geometry.coordinates[0] ?? []) : [];
+      const mean = (k: 0 | 1) => ring.reduce((a, c) => a + (c[k] ?? 0), 0) / Math.max(1, ring.length);
+      map.jumpTo({ zoom: 14, ...(ring.length ? { center: [mean(0), mean(1)] as [number, number] } : {}) });
       const until = performance.now() + 60_000;
       let n = 0;
       while (performance.now() < until) {
