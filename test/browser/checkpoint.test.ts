@@ -1,26 +1,12 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { apiGet, launch, openPage, PHONE, screenshot, signIn, type OpenPage } from './support/browser.ts';
+import { describe, expect, it } from 'vitest';
+import { apiGet, PHONE, screenshot, signIn, type OpenPage, browserSession } from './support/browser.ts';
 import { tokenFor } from './support/qr.ts';
 
-let browser: Browser;
-let open: OpenPage | null = null;
-
-beforeAll(async () => {
-  browser = await launch();
-});
-afterAll(async () => {
-  await browser?.close();
-});
-afterEach(async () => {
-  const errors = open?.errors ?? [];
-  await open?.close();
-  open = null;
-  expect(errors).toEqual([]);
-});
+const session = browserSession();
+let open: OpenPage;
 
 async function checkAtTheDoor(code: string) {
-  open = await openPage(browser, PHONE);
+  open = await session.open(PHONE);
   const { page } = open;
   await signIn(page, { kind: 'staff', username: 'verifier' });
   const form = page.getByTestId('manual-entry');

@@ -1,25 +1,11 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { apiGet, launch, openPage, screenshot, signIn, until, type OpenPage } from './support/browser.ts';
+import { describe, expect, it } from 'vitest';
+import { apiGet, screenshot, signIn, until, type OpenPage, browserSession } from './support/browser.ts';
 import { childrenOf, cityTree, gridsOf } from './support/city.ts';
 import { featureStates, waitForMap } from './support/map.ts';
 import { apiPost, tokenFor } from './support/qr.ts';
 
-let browser: Browser;
-let open: OpenPage | null = null;
-
-beforeAll(async () => {
-  browser = await launch();
-});
-afterAll(async () => {
-  await browser?.close();
-});
-afterEach(async () => {
-  const errors = open?.errors ?? [];
-  await open?.close();
-  open = null;
-  expect(errors).toEqual([]);
-});
+const session = browserSession();
+let open: OpenPage;
 
 interface AreaStats {
   items: Array<{ id: string; values: Record<string, number> }>;
@@ -71,7 +57,7 @@ describe('command center: campaign coverage on the map', () => {
     expect(expected.get(target.id)).toBeGreaterThan(0);
     expect(expected.get(target.id)).toBeLessThan(100);
 
-    open = await openPage(browser);
+    open = await session.open();
     const { page } = open;
     await signIn(page, { kind: 'staff', username: 'city.officer' });
     await waitForMap(page, city.id);

@@ -1,25 +1,12 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { apiGet, launch, openPage, screenshot, signIn, until, type OpenPage } from './support/browser.ts';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { apiGet, screenshot, signIn, until, type OpenPage, browserSession } from './support/browser.ts';
 import { cityTree } from './support/city.ts';
 import { featureStates, renderedIds, waitForMap } from './support/map.ts';
 import { apiPost, tokenFor } from './support/qr.ts';
 
-let browser: Browser;
-let open: OpenPage | null = null;
-
-beforeAll(async () => {
-  browser = await launch();
-});
-afterAll(async () => {
-  await browser?.close();
-});
-afterEach(async () => {
-  const errors = open?.errors ?? [];
-  await open?.close();
-  open = null;
-  expect(errors).toEqual([]);
-});
+const session = browserSession();
+let open: OpenPage;
 
 interface GridStats {
   items: Array<{ code: string; values: Record<string, number> }>;
@@ -61,7 +48,7 @@ describe('command map: per-grid status at district level', () => {
     const district = target.code.slice(0, 6);
     const grid = await apiGet<{ properties: { centroid: { lat: number; lng: number } } }>(`/grids/${target.code}`);
 
-    open = await openPage(browser);
+    open = await session.open();
     const { page } = open;
     const asked: string[] = [];
     page.on('request', (r) => {

@@ -1,25 +1,11 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { apiGet, launch, openPage, screenshot, signIn, type OpenPage } from './support/browser.ts';
+import { describe, expect, it } from 'vitest';
+import { apiGet, screenshot, signIn, type OpenPage, browserSession } from './support/browser.ts';
 import { cityTree } from './support/city.ts';
 import { waitForMap } from './support/map.ts';
 import { apiPost, tokenFor } from './support/qr.ts';
 
-let browser: Browser;
-let open: OpenPage | null = null;
-
-beforeAll(async () => {
-  browser = await launch();
-});
-afterAll(async () => {
-  await browser?.close();
-});
-afterEach(async () => {
-  const errors = open?.errors ?? [];
-  await open?.close();
-  open = null;
-  expect(errors).toEqual([]);
-});
+const session = browserSession();
+let open: OpenPage;
 
 interface Timeline {
   days: Array<{ day: string; red: number; yellow: number; green: number }>;
@@ -36,7 +22,7 @@ describe('command center: charts and live feed', () => {
     const officer = await tokenFor({ username: 'city.officer' });
     const before = await apiGet<Timeline>(`/stats/status-timeline?jurisdiction=${city.id}&days=30`, officer);
     const figures = await apiGet<AreaStats>(`/stats/areas?parent=${city.id}&metrics=red,yellow,active_cases`, officer);
-    open = await openPage(browser);
+    open = await session.open();
     const { page } = open;
     await signIn(page, { kind: 'staff', username: 'city.officer' });
     await waitForMap(page, city.id);

@@ -1,25 +1,11 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { apiGet, launch, openPage, screenshot, signIn, type OpenPage } from './support/browser.ts';
+import { describe, expect, it } from 'vitest';
+import { apiGet, screenshot, signIn, type OpenPage, browserSession } from './support/browser.ts';
 import { cityTree, gridsOf, type Grid } from './support/city.ts';
 import { waitForMap } from './support/map.ts';
 import { apiPost, tokenFor } from './support/qr.ts';
 
-let browser: Browser;
-let open: OpenPage | null = null;
-
-beforeAll(async () => {
-  browser = await launch();
-});
-afterAll(async () => {
-  await browser?.close();
-});
-afterEach(async () => {
-  const errors = open?.errors ?? [];
-  await open?.close();
-  open = null;
-  expect(errors).toEqual([]);
-});
+const session = browserSession();
+let open: OpenPage;
 
 interface Incident {
   id: string;
@@ -62,7 +48,7 @@ describe('command center: dispatch', () => {
     await apiPost(`/incidents/${toEscalate}/actions`, { type: 'file' }, officer);
     await apiPost(`/incidents/${toEscalate}/actions`, { type: 'dispatch', assigneeId: worker2.id }, officer);
 
-    open = await openPage(browser);
+    open = await session.open();
     const { page } = open;
     await signIn(page, { kind: 'staff', username: 'city.officer' });
     await waitForMap(page, city.id);

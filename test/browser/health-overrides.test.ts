@@ -1,23 +1,9 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { apiGet, launch, openPage, screenshot, signIn, type OpenPage } from './support/browser.ts';
+import { describe, expect, it } from 'vitest';
+import { apiGet, screenshot, signIn, type OpenPage, browserSession } from './support/browser.ts';
 import { apiPost, tokenFor } from './support/qr.ts';
 
-let browser: Browser;
-let open: OpenPage | null = null;
-
-beforeAll(async () => {
-  browser = await launch();
-});
-afterAll(async () => {
-  await browser?.close();
-});
-afterEach(async () => {
-  const errors = open?.errors ?? [];
-  await open?.close();
-  open = null;
-  expect(errors).toEqual([]);
-});
+const session = browserSession();
+let open: OpenPage;
 
 describe('health officer: two-person overrides', () => {
   it('the proposer cannot decide their own override; a second officer approves it with a note', async () => {
@@ -37,7 +23,7 @@ describe('health officer: two-person overrides', () => {
       await tokenFor({ username: 'health' }),
     );
 
-    open = await openPage(browser);
+    open = await session.open();
     let page = open.page;
     await signIn(page, { kind: 'staff', username: 'health' });
     let item = page.locator(`[data-override="${override.id}"]`);
@@ -45,9 +31,8 @@ describe('health officer: two-person overrides', () => {
     await item.getByTestId('override-own').waitFor();
     expect(await item.getByRole('button').count()).toBe(0);
     await open.close();
-    open = null;
 
-    open = await openPage(browser);
+    open = await session.open();
     page = open.page;
     await signIn(page, { kind: 'staff', username: 'health2' });
     item = page.locator(`[data-override="${override.id}"]`);

@@ -1,25 +1,11 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { generateDemoCity } from '../../src/core/geo/demo-city.ts';
 import { fhirBundle } from '../support/tracing.ts';
-import { apiGet, launch, openPage, screenshot, signIn, type OpenPage } from './support/browser.ts';
+import { apiGet, screenshot, signIn, type OpenPage, browserSession } from './support/browser.ts';
 import { tokenFor } from './support/qr.ts';
 
-let browser: Browser;
-let open: OpenPage | null = null;
-
-beforeAll(async () => {
-  browser = await launch();
-});
-afterAll(async () => {
-  await browser?.close();
-});
-afterEach(async () => {
-  const errors = open?.errors ?? [];
-  await open?.close();
-  open = null;
-  expect(errors).toEqual([]);
-});
+const session = browserSession();
+let open: OpenPage;
 
 /** National IDs of residents of the seeded city (the database keeps only a keyed hash): the last households. */
 function someNationalIds(n: number): string[] {
@@ -45,7 +31,7 @@ describe('laboratory: results upload', () => {
       `,CSV-${stamp}-3,${collected},not_detected`,
     ].join('\n');
 
-    open = await openPage(browser);
+    open = await session.open();
     const page = open.page;
     await signIn(page, { kind: 'staff', username: 'lab' });
     await page.getByTestId('screen-lab').waitFor();

@@ -3,9 +3,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { Browser } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { apiGet, baseUrl, launch, openPage, screenshot, signIn, type OpenPage } from './support/browser.ts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { apiGet, baseUrl, screenshot, signIn, type OpenPage, browserSession } from './support/browser.ts';
 import { gridsOf, cityTree } from './support/city.ts';
 import { REPO } from './support/paths.ts';
 import { apiPost, tokenFor } from './support/qr.ts';
@@ -14,21 +13,8 @@ interface AuditPage {
   items: Array<{ seq: number; action: string; purpose: string | null; subject: { id: string | null } }>;
 }
 
-let browser: Browser;
-let open: OpenPage | null = null;
-
-beforeAll(async () => {
-  browser = await launch();
-});
-afterAll(async () => {
-  await browser?.close();
-});
-afterEach(async () => {
-  const errors = open?.errors ?? [];
-  await open?.close();
-  open = null;
-  expect(errors).toEqual([]);
-});
+const session = browserSession();
+let open: OpenPage;
 
 /** Residents of the community's last grids (not the demo phone accounts other tests use), as a health officer reads them. */
 async function residentsFar(count: number, token: string): Promise<string[]> {
@@ -53,7 +39,7 @@ describe('auditor: oversight desk', () => {
     const [someone] = await residentsFar(1, health);
     expect(someone).toBeTruthy();
 
-    open = await openPage(browser);
+    open = await session.open();
     const { page } = open;
     await signIn(page, { kind: 'staff', username: 'auditor' });
     await page.getByTestId('screen-oversight').waitFor();
@@ -113,7 +99,7 @@ describe('auditor: oversight desk', () => {
         ).id,
       );
     try {
-      open = await openPage(browser);
+      open = await session.open();
       const { page } = open;
       await signIn(page, { kind: 'staff', username: 'auditor' });
       await page.getByTestId('oversight-tab-anomalies').click();
@@ -260,7 +246,7 @@ describe('auditor: deletion certificates', () => {
     const certId = purge.categories.find((c) => c.category === 'scans')?.certificate?.certificate.id;
     expect(certId).toBeTruthy();
 
-    open = await openPage(browser, { baseURL: url });
+    open = await session.open({ baseURL: url });
     const { page } = open;
     await page.goto('/');
     await signIn(page, { kind: 'staff', username: 'auditor' });

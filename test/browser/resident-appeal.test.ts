@@ -1,6 +1,5 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { apiGet, launch, openPage, PHONE, screenshot, signIn, type OpenPage } from './support/browser.ts';
+import { describe, expect, it } from 'vitest';
+import { apiGet, PHONE, screenshot, signIn, type OpenPage, browserSession } from './support/browser.ts';
 import { apiPost, tokenFor } from './support/qr.ts';
 
 /**
@@ -18,21 +17,8 @@ interface Appeal {
   contestedFactIds: string[];
 }
 
-let browser: Browser;
-let open: OpenPage | null = null;
-
-beforeAll(async () => {
-  browser = await launch();
-});
-afterAll(async () => {
-  await browser?.close();
-});
-afterEach(async () => {
-  const errors = open?.errors ?? [];
-  await open?.close();
-  open = null;
-  expect(errors).toEqual([]);
-});
+const session = browserSession();
+let open: OpenPage;
 
 describe('resident: appeals', () => {
   it('file an appeal against my status and against a fact, see them listed, then see the decisions', async () => {
@@ -43,7 +29,7 @@ describe('resident: appeals', () => {
     const code = await apiGet<{ status: { color: string } }>('/me/code', token);
     expect(code.status.color).toBe('yellow');
 
-    open = await openPage(browser, PHONE);
+    open = await session.open(PHONE);
     const { page } = open;
     await signIn(page, { kind: 'resident', phone });
     await page.locator('.code-frame[data-color=yellow]').waitFor();

@@ -1,23 +1,9 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { apiGet, launch, openPage, PHONE, screenshot, signIn, type OpenPage } from './support/browser.ts';
+import { describe, expect, it } from 'vitest';
+import { apiGet, PHONE, screenshot, signIn, type OpenPage, browserSession } from './support/browser.ts';
 import { cityTree, gridsOf } from './support/city.ts';
 
-let browser: Browser;
-let open: OpenPage | null = null;
-
-beforeAll(async () => {
-  browser = await launch();
-});
-afterAll(async () => {
-  await browser?.close();
-});
-afterEach(async () => {
-  const errors = open?.errors ?? [];
-  await open?.close();
-  open = null;
-  expect(errors).toEqual([]);
-});
+const session = browserSession();
+let open: OpenPage;
 
 describe('phone screens', () => {
   it('resident: finds the grid they stand in and its workers, from the phone position', async () => {
@@ -26,7 +12,7 @@ describe('phone screens', () => {
     if (!grid) throw new Error('no grid');
     const full = await apiGet<{ properties: { workers: Array<{ displayName: string }> } }>(`/grids/${grid.id}`);
     const { lat, lng } = grid.properties.centroid;
-    open = await openPage(browser, {
+    open = await session.open({
       ...PHONE,
       geolocation: { latitude: lat, longitude: lng },
       permissions: ['geolocation'],
@@ -48,7 +34,7 @@ describe('phone screens', () => {
   });
 
   it('resident: a refused location permission is explained, nothing is sent', async () => {
-    open = await openPage(browser, { ...PHONE, permissions: [] });
+    open = await session.open({ ...PHONE, permissions: [] });
     const { page } = open;
     const lookups: string[] = [];
     page.on('request', (r) => r.url().includes('/grids/locate') && lookups.push(r.url()));
@@ -62,7 +48,7 @@ describe('phone screens', () => {
     const { community } = await cityTree();
     const [grid] = await gridsOf(community.id);
     if (!grid) throw new Error('no grid');
-    open = await openPage(browser, PHONE);
+    open = await session.open(PHONE);
     const { page } = open;
     await signIn(page, { kind: 'staff', username: `worker.${grid.properties.code}` });
     const card = page.locator(`[data-testid=my-grids] [data-grid="${grid.properties.code}"]`);
@@ -72,7 +58,7 @@ describe('phone screens', () => {
   });
 
   it('checkpoint: a phone-first scanning screen', async () => {
-    open = await openPage(browser, PHONE);
+    open = await session.open(PHONE);
     const { page } = open;
     await signIn(page, { kind: 'staff', username: 'verifier' });
     await page.getByTestId('screen-checkpoint').waitFor();

@@ -1,26 +1,12 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { launch, openPage, screenshot, signIn, type Account, type OpenPage } from './support/browser.ts';
+import { describe, expect, it } from 'vitest';
+import { screenshot, signIn, type Account, type OpenPage, browserSession } from './support/browser.ts';
 import { cityTree, gridsOf } from './support/city.ts';
 
-let browser: Browser;
-let open: OpenPage | null = null;
-
-beforeAll(async () => {
-  browser = await launch();
-});
-afterAll(async () => {
-  await browser?.close();
-});
-afterEach(async () => {
-  const errors = open?.errors ?? [];
-  await open?.close();
-  open = null;
-  expect(errors).toEqual([]);
-});
+const session = browserSession();
+let open: OpenPage;
 
 async function signedIn(account: Account) {
-  open = await openPage(browser);
+  open = await session.open();
   await signIn(open.page, account);
   return open.page;
 }
@@ -74,7 +60,7 @@ describe('sign-in lands each role on its own area', () => {
 
 describe('sign-in errors, guards and sign-out', () => {
   it('a wrong password shows the problem and stays on the form', async () => {
-    open = await openPage(browser);
+    open = await session.open();
     const { page } = open;
     await signIn(page, { kind: 'staff', username: 'admin' }, 'not-the-password');
     const alert = page.getByRole('alert');
@@ -86,7 +72,7 @@ describe('sign-in errors, guards and sign-out', () => {
   });
 
   it('signs in with the keyboard alone', async () => {
-    open = await openPage(browser);
+    open = await session.open();
     const { page } = open;
     await page.goto('/');
     await page.getByTestId('sign-in-tab-staff').focus();
@@ -112,7 +98,7 @@ describe('sign-in errors, guards and sign-out', () => {
     const { chain } = await cityTree();
     const target = chain[1];
     if (!target) throw new Error('the seeded city has no district');
-    open = await openPage(browser);
+    open = await session.open();
     const { page } = open;
     await page.goto(`/command/${target.id}`);
     await signIn(page, { kind: 'staff', username: 'admin' });

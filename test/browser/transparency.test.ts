@@ -1,6 +1,6 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { apiGet, launch, openPage, screenshot, type OpenPage } from './support/browser.ts';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { apiGet, screenshot, type OpenPage, browserSession } from './support/browser.ts';
 
 interface Report {
   statuses: { current: Array<{ jurisdictionId: string; color: string; count: number | null }> };
@@ -10,21 +10,8 @@ interface Report {
   audit: { entries: number };
 }
 
-let browser: Browser;
-let open: OpenPage | null = null;
-
-beforeAll(async () => {
-  browser = await launch();
-});
-afterAll(async () => {
-  await browser?.close();
-});
-afterEach(async () => {
-  const errors = open?.errors ?? [];
-  await open?.close();
-  open = null;
-  expect(errors).toEqual([]);
-});
+const session = browserSession();
+let open: OpenPage;
 
 /** The number a bar segment carries, as drawn. */
 const segmentValue = (page: Page, chart: string, row: string, segment: string) =>
@@ -32,7 +19,7 @@ const segmentValue = (page: Page, chart: string, row: string, segment: string) =
 
 describe('public transparency report', () => {
   it('opens without signing in, from the sign-in page, and draws the published counts', async () => {
-    open = await openPage(browser);
+    open = await session.open();
     const { page } = open;
     await page.goto('/');
     // Compare with the report the page itself received: other test files change statuses while this one runs.
@@ -72,7 +59,7 @@ describe('public transparency report', () => {
   });
 
   it('reads in Chinese', async () => {
-    open = await openPage(browser, { locale: 'zh-CN' });
+    open = await session.open({ locale: 'zh-CN' });
     const { page } = open;
     const received = page.waitForResponse((r) => new URL(r.url()).pathname === '/api/v1/transparency');
     await page.goto('/transparency');

@@ -1,6 +1,5 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { apiGet, launch, openPage, PHONE, screenshot, signIn, type OpenPage } from './support/browser.ts';
+import { describe, expect, it } from 'vitest';
+import { apiGet, PHONE, screenshot, signIn, type OpenPage, browserSession } from './support/browser.ts';
 import jsQRModule from 'jsqr';
 import { apiPost, tokenFor } from './support/qr.ts';
 
@@ -11,21 +10,8 @@ interface Place {
   name: { 'zh-CN': string; en: string };
 }
 
-let browser: Browser;
-let open: OpenPage | null = null;
-
-beforeAll(async () => {
-  browser = await launch();
-});
-afterAll(async () => {
-  await browser?.close();
-});
-afterEach(async () => {
-  const errors = open?.errors ?? [];
-  await open?.close();
-  open = null;
-  expect(errors).toEqual([]);
-});
+const session = browserSession();
+let open: OpenPage;
 
 describe('venue operator: check-in poster', () => {
   it("shows the poster of the venue's place with a QR that decodes to a valid place code, and today's check-ins", async () => {
@@ -43,7 +29,7 @@ describe('venue operator: check-in poster', () => {
     const today = await apiGet<{ count: number }>(`/places/${first.id}/check-ins`, venueToken);
     expect(today.count).toBeGreaterThanOrEqual(1);
 
-    open = await openPage(browser, PHONE);
+    open = await session.open(PHONE);
     const { page } = open;
     await signIn(page, { kind: 'staff', username: 'venue' });
     const poster = page.getByTestId('venue-poster');

@@ -22,6 +22,16 @@ describeEachBackend('incidents: the closed loop end to end', (env) => {
   const post = (url: string, auth: Auth, payload: unknown) =>
     app.inject({ method: 'POST', url, headers: auth, payload: payload as Record<string, unknown> });
   const get = (url: string, auth: Auth) => app.inject({ method: 'GET', url, headers: auth });
+  /** A resident's report at their home, filed even when a similar one is open nearby; returns its id. */
+  const reportAtHome = async (categoryCode: string, description: string): Promise<string> =>
+    (
+      await post('/api/v1/incidents?allowDuplicate=true', resident, {
+        categoryCode,
+        description,
+        lat: home.lat,
+        lng: home.lng,
+      })
+    ).json().incident.id;
   const count = async (table: 'incidents' | 'incident_photos' | 'incident_events' | 'tasks') =>
     Number(
       (
@@ -266,13 +276,7 @@ describeEachBackend('incidents: the closed loop end to end', (env) => {
   });
 
   it("takes on-site photos with the handler's feedback, and refuses them elsewhere or when not images", async () => {
-    const res = await post('/api/v1/incidents?allowDuplicate=true', resident, {
-      categoryCode: '0101',
-      description: 'Bags by the bins again',
-      lat: home.lat,
-      lng: home.lng,
-    });
-    const incidentId = res.json().incident.id;
+    const incidentId = await reportAtHome('0101', 'Bags by the bins again');
     const act = (auth: Auth, body: Record<string, unknown>) =>
       post(`/api/v1/incidents/${incidentId}/actions`, auth, body);
     expect((await act(officer, { type: 'file' })).statusCode).toBe(200);
@@ -306,13 +310,7 @@ describeEachBackend('incidents: the closed loop end to end', (env) => {
   });
 
   it('lets an officer escalate (督办) by hand: the next level up sees it, with the reason, audited', async () => {
-    const res = await post('/api/v1/incidents?allowDuplicate=true', resident, {
-      categoryCode: '0603',
-      description: 'Broken bench, third report',
-      lat: home.lat,
-      lng: home.lng,
-    });
-    const incidentId = res.json().incident.id;
+    const incidentId = await reportAtHome('0603', 'Broken bench, third report');
     expect((await post(`/api/v1/incidents/${incidentId}/actions`, officer, { type: 'file' })).statusCode).toBe(200);
     const events = await count('incident_events');
     // Refused without a reason, and by a grid worker: nothing changes.
@@ -376,13 +374,7 @@ describeEachBackend('incidents: the closed loop end to end', (env) => {
   });
 
   it('escalates an overdue incident up the jurisdiction tree on the injected clock', async () => {
-    const res = await post('/api/v1/incidents?allowDuplicate=true', resident, {
-      categoryCode: '0603',
-      description: 'Broken bench',
-      lat: home.lat,
-      lng: home.lng,
-    });
-    const overdueId = res.json().incident.id;
+    const overdueId = await reportAtHome('0603', 'Broken bench');
     expect(await runOverdueScan(env().ctx)).toEqual({ escalated: 0, newlyOverdue: 0 });
     // Filing has one working hour; a working day later it is long past.
     env().clock.advance(26 * HOUR);

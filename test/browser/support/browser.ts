@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContextOptions, type Page } from 'playwright-core';
-import { inject } from 'vitest';
+import { afterAll, afterEach, beforeAll, expect, inject } from 'vitest';
 import { ARTIFACTS } from './paths.ts';
 
 export const PASSWORD = 'tessera-demo';
@@ -52,6 +52,35 @@ export async function openPage(
     if (m.type() === 'error') errors.push(`console: ${m.text()}`);
   });
   return { page, errors, close: () => context.close() };
+}
+
+/**
+ * One browser per test file and fresh pages per test: registers the file's hooks, closes the test's pages after it,
+ * and fails the test if any of them logged an uncaught or console error.
+ */
+export function browserSession() {
+  let browser: Browser | null = null;
+  let pages: OpenPage[] = [];
+  beforeAll(async () => {
+    browser = await launch();
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+  afterEach(async () => {
+    const errors = pages.flatMap((p) => p.errors);
+    for (const p of pages) await p.close();
+    pages = [];
+    expect(errors).toEqual([]);
+  });
+  return {
+    async open(opts: BrowserContextOptions & { locale?: string } = {}): Promise<OpenPage> {
+      if (!browser) throw new Error('browserSession().open() runs inside a test, after the browser has launched');
+      const page = await openPage(browser, opts);
+      pages.push(page);
+      return page;
+    },
+  };
 }
 
 export type Account = { kind: 'staff'; username: string } | { kind: 'resident'; phone: string };
